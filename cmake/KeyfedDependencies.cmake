@@ -1,0 +1,11 @@
+# Third-party dependencies, all from Debian 12 packages (scripts/install-deps).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+if(KEYFED_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(KEYFED_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,41 @@
+# Helpers that give every library, program and test the same shape.
+
+function(keyfed_warnings target)
+  target_compile_options(${target} PRIVATE ${KEYFED_WARNINGS})
+endfunction()
+
+# keyfed_library(name SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+# A library lives in libs/<name>/ with include/ (public), src/ and tests/.
+# Its include directory is visible only to targets that link it, so an include
+# against the layering of docs/architecture.md fails to build.
+function(keyfed_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  add_library(keyfed::${name} ALIAS ${name})
+  target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  keyfed_warnings(${name})
+endfunction()
+
+# keyfed_test(name SOURCES ... DEPS ...): a GoogleTest binary registered with ctest,
+# one ctest entry per test case.
+function(keyfed_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT KEYFED_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  keyfed_warnings(${name})
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES TIMEOUT 120)
+endfunction()
+
+# keyfed_program(name SOURCES ... DEPS ...): a binary installed into build/bin.
+function(keyfed_program name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  keyfed_warnings(${name})
+endfunction()
