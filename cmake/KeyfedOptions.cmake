@@ -29,3 +29,13 @@ if(KEYFED_SANITIZE)
   add_compile_options(${KEYFED_SANITIZER_FLAGS})
   add_link_options(${KEYFED_SANITIZER_FLAGS})
 endif()
+
+# Fuzzing: every library is instrumented for coverage (fuzzer-no-link) and
+# ASan/UBSan; only the fuzz targets link libFuzzer's main.
+if(KEYFED_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "KEYFED_FUZZ needs clang (make fuzz sets CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

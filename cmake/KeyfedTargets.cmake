@@ -39,3 +39,32 @@ function(keyfed_program name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   keyfed_warnings(${name})
 endfunction()
+
+# keyfed_benchmark(name SOURCES ... DEPS ...): a Google Benchmark binary in
+# build/bin/bench, run by `make bench` (scripts/run-benchmarks).
+function(keyfed_benchmark name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT KEYFED_BENCH)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin/bench)
+  keyfed_warnings(${name})
+endfunction()
+
+# keyfed_fuzzer(name SOURCES ... DEPS ...): a libFuzzer target in
+# build-fuzz/bin/fuzz, run by `make fuzz` (scripts/run-fuzzers). Only built with
+# clang and KEYFED_FUZZ=ON; its seed corpus lives in fuzz/corpus/<name>/.
+function(keyfed_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT KEYFED_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin/fuzz)
+  keyfed_warnings(${name})
+endfunction()

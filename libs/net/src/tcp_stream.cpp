@@ -1,0 +1,270 @@
+#include "tcp_stream.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/write.hpp>
+
+#include "keyfed/net/tls.hpp"
+
+namespace keyfed::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+// Enough for a typical stanza in one read; large stanzas take several reads.
+constexpr std::size_t kReadBufferSize = 4096;
+constexpr auto kTlsShutdownGrace = std::chrono::seconds(2);
+
+std::string endpointAddress(const asio::ip::tcp::endpoint& ep) {
+  return ep.address().to_string();
+}
+}  // namespace
+
+TcpStreamCore::TcpStreamCore(Socket socket)
+    : plain_(std::move(socket)), shutdownTimer_(plain_.get_executor()) {
+  error_code ec;
+  auto remote = plain_.remote_endpoint(ec);
+  if (!ec) remote_ = endpointAddress(remote);
+  auto local = plain_.local_endpoint(ec);
+  if (!ec) local_ = endpointAddress(local);
+  plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+TcpStreamCore::Socket& TcpStreamCore::socket() {
+  return tls_ ? tls_->next_layer() : plain_;
+}
+
+void TcpStreamCore::start(ByteStreamHandler* handler, std::shared_ptr<TlsServerContext> directTls) {
+  handler_ = handler;
+  if (directTls) {
+    serverCtx_ = std::move(directTls);
+    pendingTls_ = TlsRole::server;
+    handshake();
+    return;
+  }
+  readMore();
+}
+
+void TcpStreamCore::readMore() {
+  if (closed_ || reading_ || pendingTls_ != TlsRole::none || handshaking_) return;
+  if (!readBuffer_) readBuffer_ = std::make_unique<char[]>(kReadBufferSize);
+  reading_ = true;
+  auto self = shared_from_this();
+  auto buffer = asio::buffer(readBuffer_.get(), kReadBufferSize);
+  auto done = [self](const error_code& ec, std::size_t n) { self->onRead(ec, n); };
+  if (tls_) {
+    tls_->async_read_some(buffer, std::move(done));
+  } else {
+    plain_.async_read_some(buffer, std::move(done));
+  }
+}
+
+void TcpStreamCore::onRead(const error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec == asio::error::operation_aborted && pendingTls_ != TlsRole::none) {
+    maybeHandshake();  // the read was cancelled to make way for the handshake
+    return;
+  }
+  if (ec) {
+    finish(ec == asio::error::eof ? "peer closed the connection" : ec.message());
+    return;
+  }
+  stats_.bytesIn += n;
+  if (handler_ != nullptr) handler_->onBytes(std::string_view(readBuffer_.get(), n));
+  if (closed_) return;
+  maybeHandshake();
+  if (!closing_) readMore();
+}
+
+void TcpStreamCore::send(std::string_view bytes) {
+  if (closed_ || closing_) return;
+  outQueue_.append(bytes);
+  flush();
+}
+
+void TcpStreamCore::flush() {
+  if (writing_ || handshaking_ || closed_ || outQueue_.empty()) return;
+  writing_ = true;
+  outFlight_.clear();
+  outFlight_.swap(outQueue_);
+  auto self = shared_from_this();
+  auto done = [self](const error_code& ec, std::size_t n) {
+    self->writing_ = false;
+    if (self->closed_) return;
+    if (ec) {
+      self->finish("write failed: " + ec.message());
+      return;
+    }
+    self->stats_.bytesOut += n;
+    if (!self->outQueue_.empty()) {
+      self->flush();
+    } else if (self->closing_) {
+      self->shutdown();
+    } else {
+      self->maybeHandshake();
+    }
+  };
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(outFlight_), std::move(done));
+  } else {
+    asio::async_write(plain_, asio::buffer(outFlight_), std::move(done));
+  }
+}
+
+void TcpStreamCore::startTls(std::shared_ptr<TlsServerContext> context) {
+  if (tls_ || closed_) return;
+  serverCtx_ = std::move(context);
+  pendingTls_ = TlsRole::server;
+  maybeHandshake();
+}
+
+void TcpStreamCore::startTlsClient(std::shared_ptr<TlsClientContext> context,
+                                   std::string serverName) {
+  if (tls_ || closed_) return;
+  clientCtx_ = std::move(context);
+  serverName_ = std::move(serverName);
+  pendingTls_ = TlsRole::client;
+  maybeHandshake();
+}
+
+// The handshake starts once the plaintext reply (<proceed/>) is on the wire and
+// no read is outstanding on the plain socket.
+void TcpStreamCore::maybeHandshake() {
+  if (pendingTls_ == TlsRole::none || handshaking_ || writing_ || closed_) return;
+  if (reading_) {
+    // A client starting TLS outside a read callback (direct TLS): the pending
+    // plaintext read must go first; its cancellation brings us back here.
+    error_code ec;
+    plain_.cancel(ec);
+    return;
+  }
+  if (!outQueue_.empty()) {
+    flush();
+    return;
+  }
+  handshake();
+}
+
+void TcpStreamCore::handshake() {
+  auto* ctx = static_cast<asio::ssl::context*>(
+      pendingTls_ == TlsRole::server ? serverCtx_->nativeHandle() : clientCtx_->nativeHandle());
+  tls_ = std::make_unique<TlsStream>(std::move(plain_), *ctx);
+  const bool isServer = pendingTls_ == TlsRole::server;
+  if (!isServer && !serverName_.empty()) {
+    SSL_set_tlsext_host_name(tls_->native_handle(), serverName_.c_str());
+  }
+  handshaking_ = true;
+  auto self = shared_from_this();
+  tls_->async_handshake(isServer ? TlsStream::server : TlsStream::client,
+                        [self](const error_code& ec) {
+                          self->handshaking_ = false;
+                          self->pendingTls_ = TlsRole::none;
+                          if (self->closed_) return;
+                          if (ec) {
+                            self->finish("TLS handshake failed: " + ec.message());
+                            return;
+                          }
+                          self->tlsUp_ = true;
+                          if (self->handler_ != nullptr) self->handler_->onTlsEstablished();
+                          if (self->closed_) return;
+                          self->flush();
+                          self->readMore();
+                        });
+}
+
+void TcpStreamCore::close() {
+  if (closed_ || closing_) return;
+  closing_ = true;
+  if (!writing_ && !handshaking_) shutdown();
+}
+
+void TcpStreamCore::shutdown() {
+  if (closed_) return;
+  if (!tls_ || !tlsUp_) {
+    error_code ec;
+    socket().shutdown(Socket::shutdown_both, ec);
+    finish("closed");
+    return;
+  }
+  // Send close_notify; don't wait for the peer's longer than a grace period.
+  auto self = shared_from_this();
+  shutdownTimer_.expires_after(kTlsShutdownGrace);
+  shutdownTimer_.async_wait([self](const error_code& ec) {
+    if (!ec) self->finish("closed (TLS shutdown timed out)");
+  });
+  tls_->async_shutdown([self](const error_code&) { self->finish("closed"); });
+}
+
+void TcpStreamCore::abort(std::string_view reason) {
+  finish(reason);
+}
+
+void TcpStreamCore::detach() {
+  handler_ = nullptr;
+  finish("detached");
+}
+
+void TcpStreamCore::finish(std::string_view reason) {
+  if (closed_) return;
+  closed_ = true;
+  shutdownTimer_.cancel();
+  error_code ec;
+  socket().close(ec);
+  outQueue_.clear();
+  auto* handler = handler_;
+  handler_ = nullptr;
+  if (handler != nullptr) handler->onClosed(reason);
+}
+
+std::string TcpStreamCore::tlsExporter() const {
+  if (!tls_ || !tlsUp_) return {};
+  SSL* ssl = tls_->native_handle();
+  // RFC 9266: only safe with TLS 1.3 or the extended master secret.
+  if (SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1) return {};
+  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
+  std::string out(32, '\0');
+  if (SSL_export_keying_material(ssl, reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                 kLabel, sizeof kLabel - 1, nullptr, 0, 0) != 1) {
+    return {};
+  }
+  return out;
+}
+
+std::string TcpStreamCore::tlsVersion() const {
+  if (!tls_ || !tlsUp_) return {};
+  return SSL_get_version(tls_->native_handle());
+}
+
+std::string TcpStreamCore::sniName() const {
+  if (!tls_) return {};
+  const char* name = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
+  return name != nullptr ? name : "";
+}
+
+std::vector<std::string> TcpStreamCore::peerCertificateChain() const {
+  std::vector<std::string> out;
+  if (!tls_ || !tlsUp_) return out;
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(tls_->native_handle());
+  if (chain == nullptr) return out;
+  for (int i = 0; i < sk_X509_num(chain); ++i) {
+    X509* cert = sk_X509_value(chain, i);
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(cert, &der);
+    if (len > 0) out.emplace_back(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+    OPENSSL_free(der);
+  }
+  return out;
+}
+
+TcpStream::TcpStream(TcpStreamCore::Socket socket, std::shared_ptr<TlsServerContext> directTls)
+    : core_(std::make_shared<TcpStreamCore>(std::move(socket))), directTls_(std::move(directTls)) {}
+
+TcpStream::~TcpStream() {
+  core_->detach();
+}
+
+}  // namespace keyfed::net

@@ -1,0 +1,209 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "keyfed/net/event_loop.hpp"
+#include "keyfed/net/listener.hpp"
+#include "keyfed/net/tls.hpp"
+
+namespace keyfed::net {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// Records what a stream delivers and can answer from callbacks.
+struct Recorder : ByteStreamHandler {
+  std::string received;
+  int tlsEstablished = 0;
+  std::string closedReason;
+  bool closed = false;
+  std::function<void(std::string_view)> onData;
+  void onBytes(std::string_view bytes) override {
+    received.append(bytes);
+    if (onData) onData(bytes);
+  }
+  void onTlsEstablished() override { ++tlsEstablished; }
+  void onClosed(std::string_view reason) override {
+    closed = true;
+    closedReason = reason;
+  }
+};
+
+// A self-signed certificate for "localhost" in a temporary directory.
+class TestCertificate {
+ public:
+  explicit TestCertificate(const std::string& name = "a") {
+    dir_ =
+        fs::temp_directory_path() / ("keyfed-net-test-" + std::to_string(::getpid()) + "-" + name);
+    fs::create_directories(dir_);
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+        "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
+        key() + " -out " + cert() + " 2>/dev/null";
+    created_ = std::system(cmd.c_str()) == 0;
+  }
+  ~TestCertificate() { fs::remove_all(dir_); }
+  std::string cert() const { return (dir_ / "cert.pem").string(); }
+  std::string key() const { return (dir_ / "key.pem").string(); }
+  bool created() const { return created_; }
+
+ private:
+  fs::path dir_;
+  bool created_ = false;
+};
+
+// Runs the loop until `done` holds or 5 s pass.
+template <class Pred>
+bool runUntil(EventLoop& loop, Pred done) {
+  Timer guard(loop);
+  bool timedOut = false;
+  guard.start(5s, [&] { timedOut = true; });
+  while (!done() && !timedOut) {
+    loop.poll();
+    std::this_thread::sleep_for(1ms);
+  }
+  return done();
+}
+
+struct Pair {
+  std::unique_ptr<Listener> listener;
+  std::unique_ptr<ByteStream> server;
+  std::unique_ptr<ByteStream> client;
+  Recorder serverSide;
+  Recorder clientSide;
+};
+
+void connectPair(EventLoop& loop, Pair& p, std::shared_ptr<TlsServerContext> directTls = nullptr) {
+  ListenOptions options;
+  options.directTls = std::move(directTls);
+  auto listener = Listener::open(loop, options, [&](std::unique_ptr<ByteStream> s) {
+    p.server = std::move(s);
+    p.server->start(&p.serverSide);
+  });
+  ASSERT_TRUE(listener) << listener.error().describe();
+  p.listener = std::move(*listener);
+  ASSERT_NE(p.listener->port(), 0);
+  connectTcp(loop, "127.0.0.1", p.listener->port(),
+             [&](base::Result<std::unique_ptr<ByteStream>> s) {
+               ASSERT_TRUE(s) << s.error().describe();
+               p.client = std::move(*s);
+               p.client->start(&p.clientSide);
+             });
+  ASSERT_TRUE(runUntil(loop, [&] { return p.server && p.client; }));
+}
+
+TEST(ByteStream, DeliversBytesBothWaysInOrder) {
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p);
+  p.client->send("<stream");
+  p.client->send(":stream>");
+  p.server->send("hello");
+  ASSERT_TRUE(runUntil(loop, [&] {
+    return p.serverSide.received == "<stream:stream>" && p.clientSide.received == "hello";
+  }));
+  EXPECT_EQ(p.server->remoteAddress(), "127.0.0.1");
+  EXPECT_FALSE(p.server->isTls());
+  EXPECT_EQ(p.server->tlsExporter(), "");
+}
+
+TEST(ByteStream, CloseFlushesThenReportsClosedToBothSides) {
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p);
+  p.server->send("</stream:stream>");
+  p.server->close();
+  ASSERT_TRUE(runUntil(loop, [&] { return p.serverSide.closed && p.clientSide.closed; }));
+  EXPECT_EQ(p.clientSide.received, "</stream:stream>");
+}
+
+TEST(ByteStream, StartTlsUpgradesInPlaceWithMatchingChannelBinding) {
+  TestCertificate cert;
+  ASSERT_TRUE(cert.created());
+  auto serverCtx = TlsServerContext::create({{"localhost", cert.cert(), cert.key()}}, {});
+  ASSERT_TRUE(serverCtx) << serverCtx.error().describe();
+  auto clientCtx = TlsClientContext::create({});
+  ASSERT_TRUE(clientCtx);
+
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p);
+  // As in XMPP: the client asks, the server answers <proceed/> in plaintext and
+  // then both sides handshake on the same connection.
+  p.serverSide.onData = [&](std::string_view data) {
+    if (data == "<starttls/>") {
+      p.server->send("<proceed/>");
+      p.server->startTls(*serverCtx);
+    }
+  };
+  p.clientSide.onData = [&](std::string_view data) {
+    if (data == "<proceed/>") p.client->startTlsClient(*clientCtx, "localhost");
+  };
+  p.client->send("<starttls/>");
+  ASSERT_TRUE(runUntil(
+      loop, [&] { return p.serverSide.tlsEstablished == 1 && p.clientSide.tlsEstablished == 1; }));
+  EXPECT_TRUE(p.server->isTls());
+  EXPECT_EQ(p.server->sniName(), "localhost");
+  EXPECT_EQ(p.server->tlsVersion(), "TLSv1.3");
+  const auto binding = p.server->tlsExporter();
+  EXPECT_EQ(binding.size(), 32U);
+  EXPECT_EQ(binding, p.client->tlsExporter());
+  EXPECT_FALSE(p.client->peerCertificateChain().empty());
+
+  p.serverSide.onData = nullptr;
+  p.client->send("secret");
+  ASSERT_TRUE(runUntil(loop, [&] { return p.serverSide.received == "<starttls/>secret"; }));
+}
+
+TEST(ByteStream, DirectTlsHandshakesBeforeTheFirstByte) {
+  TestCertificate cert;
+  ASSERT_TRUE(cert.created());
+  auto serverCtx = TlsServerContext::create({{"localhost", cert.cert(), cert.key()}}, {});
+  ASSERT_TRUE(serverCtx);
+  auto clientCtx = TlsClientContext::create({});
+  ASSERT_TRUE(clientCtx);
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p, *serverCtx);
+  p.client->startTlsClient(*clientCtx, "localhost");
+  ASSERT_TRUE(runUntil(loop, [&] { return p.serverSide.tlsEstablished == 1; }));
+  p.client->send("<stream:stream>");
+  ASSERT_TRUE(runUntil(loop, [&] { return p.serverSide.received == "<stream:stream>"; }));
+}
+
+TEST(ByteStream, PlaintextClientOnTlsPortIsClosed) {
+  TestCertificate cert;
+  ASSERT_TRUE(cert.created());
+  auto serverCtx = TlsServerContext::create({{"localhost", cert.cert(), cert.key()}}, {});
+  ASSERT_TRUE(serverCtx);
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p, *serverCtx);
+  p.client->send("<?xml version='1.0'?><stream:stream>");
+  ASSERT_TRUE(runUntil(loop, [&] { return p.serverSide.closed; }));
+  EXPECT_NE(p.serverSide.closedReason.find("TLS handshake failed"), std::string::npos);
+  EXPECT_EQ(p.serverSide.received, "");
+}
+
+TEST(TlsServerContext, RefusesMissingOrMismatchedFiles) {
+  auto missing =
+      TlsServerContext::create({{"localhost", "/nonexistent.crt", "/nonexistent.key"}}, {});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "tls.certificate");
+  TestCertificate a("a");
+  TestCertificate b("b");
+  auto mismatched = TlsServerContext::create({{"localhost", a.cert(), b.key()}}, {});
+  ASSERT_FALSE(mismatched);
+  EXPECT_EQ(mismatched.error().code, "tls.key");
+  auto badVersion = TlsServerContext::create({{"localhost", a.cert(), a.key()}}, {"1.1", ""});
+  ASSERT_FALSE(badVersion);
+  EXPECT_EQ(badVersion.error().code, "tls.min-version");
+}
+
+}  // namespace
+}  // namespace keyfed::net
