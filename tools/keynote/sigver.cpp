@@ -1,0 +1,82 @@
+// keynote sigver AssertionFile
+//
+// Checks the signature of every assertion in the file (assertions separated
+// by blank lines, numbered from 0) and says, per assertion, whether it
+// verified, as keynote(1) does.
+
+#include <cstdio>
+#include <string>
+
+#include "commands.hpp"
+#include "keynote/assertion.hpp"
+#include "keynote/keys.hpp"
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = std::size_t{16} * 1024 * 1024;
+
+void usage() {
+  std::fprintf(stderr, "Arguments:\n");
+  std::fprintf(stderr, "\t<AssertionFile>\n");
+}
+
+bool readFile(const char* path, std::string& out) {
+  std::FILE* fp = std::fopen(path, "rb");
+  if (fp == nullptr) {
+    std::perror(path);
+    return false;
+  }
+  std::string data;
+  char buf[8192];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0) {
+    data.append(buf, n);
+    if (data.size() > kMaxFileBytes) {
+      std::fclose(fp);
+      std::fprintf(stderr, "%s: file too large\n", path);
+      return false;
+    }
+  }
+  const bool failed = std::ferror(fp) != 0;
+  std::fclose(fp);
+  if (failed) {
+    std::perror(path);
+    return false;
+  }
+  out = std::move(data);
+  return true;
+}
+
+}  // namespace
+
+int runSigver(int argc, char** argv) {
+  if (argc != 2) {
+    usage();
+    return 0;
+  }
+  std::string text;
+  if (!readFile(argv[1], text)) return 1;
+  if (text.empty()) {
+    std::fprintf(stderr, "Error: zero-sized assertion-file.\n");
+    return 1;
+  }
+  const auto pieces = keynote::splitAssertions(text);
+  if (pieces.empty()) {
+    std::fprintf(stderr, "No assertions found in %s.\n", argv[1]);
+    return 1;
+  }
+  int j = 0;
+  for (const auto& piece : pieces) {
+    auto check = keynote::verifyCredential(piece.text);
+    if (!check) {
+      std::fprintf(stderr, "Syntax error while parsing assertion %d.\n", j);
+    } else if (*check == keynote::SignatureCheck::Verified) {
+      std::fprintf(stdout, "Signature on assertion %d verified.\n", j);
+    } else {
+      std::fprintf(stdout, "Signature on assertion %d did not verify!\n", j);
+    }
+    ++j;
+  }
+  std::fflush(stdout);
+  return 0;
+}
