@@ -1,0 +1,144 @@
+#pragma once
+// Storage interfaces of the server. No database types appear here; backends
+// (sqlite/, later postgres/) implement them. All methods are thread-safe and
+// blocking; every change is durable when the call returns success (it survives
+// a kill -9 of the process). Failures are values (errc codes in types.hpp).
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyfed/base/clock.hpp"
+#include "keyfed/base/result.hpp"
+#include "keyfed/storage/types.hpp"
+
+namespace keyfed::storage {
+
+template <class T = void>
+using Result = base::Result<T>;
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // kConflict if the account exists.
+  virtual Result<> create(std::string_view user, std::string_view host,
+                          const Credentials& credentials) = 0;
+  // Removes the account and everything stored for it (roster, offline messages,
+  // vCard, blocklist, private data). kNotFound if absent.
+  virtual Result<> remove(std::string_view user, std::string_view host) = 0;
+  // kNotFound if absent.
+  virtual Result<Credentials> credentials(std::string_view user, std::string_view host) = 0;
+  // Password change. kNotFound if absent.
+  virtual Result<> setCredentials(std::string_view user, std::string_view host,
+                                  const Credentials& credentials) = 0;
+  virtual Result<bool> exists(std::string_view user, std::string_view host) = 0;
+  // Localparts of the host's accounts, sorted.
+  virtual Result<std::vector<std::string>> list(std::string_view host) = 0;
+  virtual Result<std::uint64_t> count(std::string_view host) = 0;
+};
+
+// Roster of one account. kNotFound when the account does not exist. Every
+// change bumps the account's roster version by one.
+class RosterStore {
+ public:
+  virtual ~RosterStore() = default;
+  virtual Result<Roster> get(std::string_view user, std::string_view host) = 0;
+  virtual Result<std::optional<RosterItem>> item(std::string_view user, std::string_view host,
+                                                 std::string_view jid) = 0;
+  // Inserts or replaces the item keyed by item.jid; returns the new version.
+  // kQuota when a new item would exceed Limits::rosterItemsPerUser.
+  virtual Result<std::uint64_t> upsert(std::string_view user, std::string_view host,
+                                       const RosterItem& item) = 0;
+  // Returns the new version; kNotFound if the item is absent.
+  virtual Result<std::uint64_t> remove(std::string_view user, std::string_view host,
+                                       std::string_view jid) = 0;
+  virtual Result<std::uint64_t> version(std::string_view user, std::string_view host) = 0;
+  // XEP-0237 incremental update: what changed after `since`, or nullopt when
+  // that version cannot be answered incrementally (unknown, in the future, or
+  // older than the kept history); then send the whole roster.
+  virtual Result<std::optional<RosterDelta>> changesSince(std::string_view user,
+                                                          std::string_view host,
+                                                          std::uint64_t since) = 0;
+};
+
+// XEP-0160 offline messages. kNotFound when the account does not exist.
+class OfflineStore {
+ public:
+  virtual ~OfflineStore() = default;
+  // kQuota when the user already has Limits::offlinePerUser messages or the
+  // stanza would take the user past Limits::offlineBytesPerUser.
+  virtual Result<> store(std::string_view user, std::string_view host, std::string_view stanza,
+                         base::SystemTime stamp) = 0;
+  // All messages in the order stored, removed in the same transaction.
+  virtual Result<std::vector<OfflineMessage>> take(std::string_view user,
+                                                   std::string_view host) = 0;
+  virtual Result<std::uint64_t> count(std::string_view user, std::string_view host) = 0;
+};
+
+// XEP-0054 vcard-temp, stored as the serialized <vCard/> element.
+class VCardStore {
+ public:
+  virtual ~VCardStore() = default;
+  // nullopt when the user has none; kNotFound when the account does not exist.
+  virtual Result<std::optional<std::string>> get(std::string_view user, std::string_view host) = 0;
+  virtual Result<> set(std::string_view user, std::string_view host, std::string_view vcard) = 0;
+  // Removing an absent vCard succeeds.
+  virtual Result<> remove(std::string_view user, std::string_view host) = 0;
+};
+
+// XEP-0191 blocking command. kNotFound when the account does not exist.
+class BlocklistStore {
+ public:
+  virtual ~BlocklistStore() = default;
+  // Blocked JIDs, sorted.
+  virtual Result<std::vector<std::string>> list(std::string_view user, std::string_view host) = 0;
+  virtual Result<bool> isBlocked(std::string_view user, std::string_view host,
+                                 std::string_view jid) = 0;
+  // Adds all jids atomically (already blocked ones are kept); kQuota when the
+  // list would exceed Limits::blocklistPerUser (then nothing is added).
+  virtual Result<> add(std::string_view user, std::string_view host,
+                       std::span<const std::string> jids) = 0;
+  // Removes the jids that are present, atomically.
+  virtual Result<> remove(std::string_view user, std::string_view host,
+                          std::span<const std::string> jids) = 0;
+  virtual Result<> clear(std::string_view user, std::string_view host) = 0;
+};
+
+// Private key-value data for modules: (user, host, namespace, key) -> bytes.
+// kNotFound when the account does not exist.
+class PrivateStore {
+ public:
+  virtual ~PrivateStore() = default;
+  virtual Result<std::optional<std::string>> get(std::string_view user, std::string_view host,
+                                                 std::string_view ns, std::string_view key) = 0;
+  // kQuota when a new key would exceed Limits::privateEntriesPerUser or the
+  // user's values together would exceed Limits::privateBytesPerUser.
+  virtual Result<> put(std::string_view user, std::string_view host, std::string_view ns,
+                       std::string_view key, std::string_view value) = 0;
+  // Returns whether the key existed.
+  virtual Result<bool> remove(std::string_view user, std::string_view host, std::string_view ns,
+                              std::string_view key) = 0;
+  // All entries of a namespace, ordered by key.
+  virtual Result<std::vector<PrivateEntry>> list(std::string_view user, std::string_view host,
+                                                 std::string_view ns) = 0;
+};
+
+// The set of stores one backend provides. The references stay valid for the
+// lifetime of the Storage object.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual AccountStore& accounts() = 0;
+  virtual RosterStore& roster() = 0;
+  virtual OfflineStore& offline() = 0;
+  virtual VCardStore& vcards() = 0;
+  virtual BlocklistStore& blocklist() = 0;
+  virtual PrivateStore& privateData() = 0;
+  // The limits this backend enforces.
+  virtual const Limits& limits() const = 0;
+};
+
+}  // namespace keyfed::storage

@@ -1,0 +1,120 @@
+#pragma once
+// Value types shared by the storage interfaces and their backends. Every user
+// is keyed by (user localpart, host), both already prepared (RFC 7622) by the
+// caller; storage compares them byte for byte.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyfed/base/clock.hpp"
+
+namespace keyfed::storage {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Stable error codes (base::Error::code) returned by every backend.
+namespace errc {
+inline constexpr const char* kNotFound = "storage.not-found";  // no such account / item
+inline constexpr const char* kConflict = "storage.conflict";   // account already exists
+inline constexpr const char* kInvalid = "storage.invalid";     // input refused (limits, encoding)
+inline constexpr const char* kQuota = "storage.quota";         // per-user cap reached
+inline constexpr const char* kSchema = "storage.schema";       // schema newer than the code, ...
+inline constexpr const char* kIo = "storage.io";               // database error
+inline constexpr const char* kBusy = "storage.busy";           // database locked past busy_timeout
+}  // namespace errc
+
+// SCRAM (RFC 5802) salted credentials for one hash; the password itself is
+// never stored. storedKey and serverKey are as long as the hash output.
+struct ScramCredential {
+  Bytes salt;
+  std::uint32_t iterations = 0;
+  Bytes storedKey;
+  Bytes serverKey;
+
+  bool operator==(const ScramCredential&) const = default;
+};
+
+struct Credentials {
+  ScramCredential sha1;    // SCRAM-SHA-1: 20-byte keys
+  ScramCredential sha256;  // SCRAM-SHA-256: 32-byte keys
+
+  bool operator==(const Credentials&) const = default;
+};
+
+// RFC 6121 section 2.1.2.5.
+enum class Subscription { none, to, from, both };
+std::string_view toString(Subscription s);
+
+struct RosterItem {
+  std::string jid;   // bare JID of the contact (prepared)
+  std::string name;  // may be empty
+  Subscription subscription = Subscription::none;
+  bool askOut = false;          // Pending Out: our subscribe awaits an answer (ask='subscribe')
+  bool pendingIn = false;       // Pending In: the contact asked to subscribe to us
+  std::string pendingInStanza;  // the stored inbound <presence type='subscribe'/>, may be empty
+  bool approved = false;        // pre-approval (RFC 6121 3.4)
+  // false: kept only for subscription state (e.g. a pending inbound request from
+  // a contact the user never added); the roster module does not show it.
+  bool listed = true;
+  std::vector<std::string> groups;  // stored sorted, without duplicates
+
+  bool operator==(const RosterItem&) const = default;
+};
+
+// XEP-0237: versions are a counter per user, bumped by every change; the
+// version string sent to clients is its decimal form.
+struct Roster {
+  std::vector<RosterItem> items;  // ordered by jid
+  std::uint64_t version = 0;
+
+  std::string versionString() const { return std::to_string(version); }
+};
+
+// What changed after a version: items upserted since then and jids removed since then.
+struct RosterDelta {
+  std::vector<RosterItem> changed;   // ordered by version
+  std::vector<std::string> removed;  // ordered by version
+  std::uint64_t version = 0;         // current version
+};
+
+struct OfflineMessage {
+  std::string stanza;      // serialized stanza XML as given to store()
+  base::SystemTime stamp;  // when the server accepted it (second precision)
+};
+
+struct PrivateEntry {
+  std::string key;
+  std::string value;  // arbitrary bytes
+
+  bool operator==(const PrivateEntry&) const = default;
+};
+
+// Hard limits on what a backend accepts; anything larger is refused with
+// errc::kInvalid (or errc::kQuota for the per-user counts), never truncated.
+struct Limits {
+  std::size_t userBytes = 1023;  // RFC 7622: each JID part <= 1023 bytes
+  std::size_t hostBytes = 1023;
+  std::size_t jidBytes = 3071;
+  std::size_t saltBytes = 1024;
+  std::uint32_t maxIterations = 10'000'000;
+  std::size_t offlinePerUser = 1000;  // 0: offline storage refuses everything
+  std::size_t offlineStanzaBytes = 1 << 20;
+  // Bounds what take() loads into memory at once.
+  std::size_t offlineBytesPerUser = 16 << 20;
+  std::size_t rosterItemsPerUser = 10000;
+  std::size_t nameBytes = 1023;  // roster item name, group name
+  std::size_t groupsPerItem = 64;
+  // Subscribe requests are small; larger ones can be kept as a flag only.
+  std::size_t pendingStanzaBytes = 8192;
+  std::size_t vcardBytes = std::size_t{256} * 1024;
+  std::size_t blocklistPerUser = 10000;
+  std::size_t privateKeyBytes = 1023;  // namespace and key
+  std::size_t privateValueBytes = 1 << 20;
+  std::size_t privateEntriesPerUser = 10000;
+  std::size_t privateBytesPerUser = 16 << 20;  // all values of a user together
+};
+
+}  // namespace keyfed::storage

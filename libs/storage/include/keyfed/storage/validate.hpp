@@ -1,0 +1,32 @@
+#pragma once
+// Input checks every backend applies before touching its database, so that all
+// backends refuse the same things with the same messages (errc::kInvalid).
+
+#include <string_view>
+
+#include "keyfed/base/result.hpp"
+#include "keyfed/storage/types.hpp"
+
+namespace keyfed::storage {
+
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool isValidUtf8(std::string_view text);
+
+// user and host: non-empty, within Limits, UTF-8 without control characters.
+base::Result<void> checkAccountKey(std::string_view user, std::string_view host,
+                                   const Limits& limits);
+base::Result<void> checkHost(std::string_view host, const Limits& limits);
+// A bare or full JID given as a string (roster item, blocklist entry).
+base::Result<void> checkJid(std::string_view jid, const Limits& limits);
+// Salt 1..saltBytes, iterations 1..maxIterations, key lengths of the hash.
+base::Result<void> checkCredentials(const Credentials& credentials, const Limits& limits);
+base::Result<void> checkRosterItem(const RosterItem& item, const Limits& limits);
+// Stanza and vCard XML: UTF-8 without NUL, within their size limits.
+base::Result<void> checkOfflineStanza(std::string_view stanza, const Limits& limits);
+base::Result<void> checkVCard(std::string_view vcard, const Limits& limits);
+// Private data: namespace and key are identifiers (non-empty UTF-8), the value any bytes.
+base::Result<void> checkPrivateKey(std::string_view ns, std::string_view key, const Limits& limits);
+base::Result<void> checkPrivateNamespace(std::string_view ns, const Limits& limits);
+base::Result<void> checkPrivateValue(std::string_view value, const Limits& limits);
+
+}  // namespace keyfed::storage

@@ -1,0 +1,154 @@
+#include "migrations.hpp"
+
+#include <string>
+
+namespace keyfed::storage::sqlite {
+namespace {
+
+// Version 1: accounts with SCRAM credentials, roster with versioning, offline
+// messages, vCards, blocklist, private data. Everything a user owns hangs off
+// accounts(id) with ON DELETE CASCADE, so removing the account removes it all.
+const char* const kSchemaV1 = R"sql(
+CREATE TABLE accounts (
+  id             INTEGER PRIMARY KEY,
+  host           TEXT NOT NULL,
+  user           TEXT NOT NULL,
+  created        INTEGER NOT NULL,
+  roster_version INTEGER NOT NULL DEFAULT 0,
+  roster_horizon INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (host, user)
+);
+CREATE TABLE scram_credentials (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  hash       TEXT NOT NULL CHECK (hash IN ('SHA-1', 'SHA-256')),
+  salt       BLOB NOT NULL,
+  iterations INTEGER NOT NULL CHECK (iterations > 0),
+  stored_key BLOB NOT NULL,
+  server_key BLOB NOT NULL,
+  PRIMARY KEY (account_id, hash)
+) WITHOUT ROWID;
+CREATE TABLE roster_items (
+  account_id        INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  jid               TEXT NOT NULL,
+  name              TEXT NOT NULL DEFAULT '',
+  subscription      INTEGER NOT NULL CHECK (subscription BETWEEN 0 AND 3),
+  ask_out           INTEGER NOT NULL DEFAULT 0,
+  pending_in        INTEGER NOT NULL DEFAULT 0,
+  pending_in_stanza TEXT NOT NULL DEFAULT '',
+  approved          INTEGER NOT NULL DEFAULT 0,
+  listed            INTEGER NOT NULL DEFAULT 1,
+  version           INTEGER NOT NULL,
+  PRIMARY KEY (account_id, jid)
+) WITHOUT ROWID;
+CREATE INDEX roster_items_by_version ON roster_items (account_id, version);
+CREATE TABLE roster_groups (
+  account_id INTEGER NOT NULL,
+  jid        TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  PRIMARY KEY (account_id, jid, name),
+  FOREIGN KEY (account_id, jid) REFERENCES roster_items (account_id, jid) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE roster_removed (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  jid        TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  PRIMARY KEY (account_id, jid)
+) WITHOUT ROWID;
+CREATE INDEX roster_removed_by_version ON roster_removed (account_id, version);
+CREATE TABLE offline_messages (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  stamp      INTEGER NOT NULL,
+  bytes      INTEGER NOT NULL,
+  stanza     TEXT NOT NULL
+);
+CREATE INDEX offline_messages_by_account ON offline_messages (account_id, id);
+CREATE TABLE vcards (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  vcard      TEXT NOT NULL
+);
+CREATE TABLE blocklist (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  jid        TEXT NOT NULL,
+  PRIMARY KEY (account_id, jid)
+) WITHOUT ROWID;
+CREATE TABLE private_data (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  namespace  TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  value      BLOB NOT NULL,
+  PRIMARY KEY (account_id, namespace, key)
+) WITHOUT ROWID;
+)sql";
+
+const Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+
+Result<std::int64_t> scalar(Connection& conn, const char* sql) {
+  auto stmt = conn.prepare(sql);
+  if (!stmt) return base::fail(std::move(stmt).error());
+  auto row = stmt->step();
+  if (!row) return base::fail(std::move(row).error());
+  return *row ? stmt->int64(0) : 0;
+}
+
+}  // namespace
+
+std::span<const Migration> schemaMigrations() {
+  return kMigrations;
+}
+
+Result<int> migrate(Connection& conn, std::span<const Migration> migrations) {
+  auto tx = Transaction::begin(conn);
+  if (!tx) return base::fail(std::move(tx).error());
+
+  auto appId = scalar(conn, "PRAGMA application_id");
+  if (!appId) return base::fail(std::move(appId).error());
+  auto tables = scalar(conn,
+                       "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                       "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'");
+  if (!tables) return base::fail(std::move(tables).error());
+  // A foreign file: someone else's application id, or tables without ours.
+  if (*appId != kApplicationId && (*appId != 0 || *tables != 0)) {
+    return base::fail(errc::kSchema, "the database file belongs to another application");
+  }
+
+  if (auto r = conn.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      !r) {
+    return base::fail(std::move(r).error());
+  }
+  auto current = scalar(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!current) return base::fail(std::move(current).error());
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (*current > latest) {
+    return base::fail(errc::kSchema, "the database schema is version " + std::to_string(*current) +
+                                         ", newer than this keyfed knows (" +
+                                         std::to_string(latest) + "); upgrade keyfed");
+  }
+
+  for (const Migration& m : migrations) {
+    if (m.version <= *current) continue;
+    if (auto r = conn.exec(m.sql); !r) {
+      return base::fail(errc::kSchema, "migration to schema version " + std::to_string(m.version) +
+                                           " failed: " + r.error().message);
+    }
+  }
+  if (latest > *current) {
+    if (auto r = conn.exec("DELETE FROM schema_version"); !r)
+      return base::fail(std::move(r).error());
+    auto ins = conn.prepare("INSERT INTO schema_version (version) VALUES (?1)");
+    if (!ins) return base::fail(std::move(ins).error());
+    if (auto r = ins->bind(1, std::int64_t{latest}).run(); !r) {
+      return base::fail(std::move(r).error());
+    }
+  }
+  // application_id is a header field, written with the transaction.
+  if (auto r = conn.exec("PRAGMA application_id = 1801864258"); !r) {
+    return base::fail(std::move(r).error());
+  }
+  if (auto r = tx->commit(); !r) return base::fail(std::move(r).error());
+  return latest;
+}
+
+}  // namespace keyfed::storage::sqlite

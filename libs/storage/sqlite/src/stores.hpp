@@ -1,0 +1,94 @@
+#pragma once
+// Internal: the SQLite implementations of the store interfaces. Each call
+// leases one connection from the pool for its duration.
+
+#include "keyfed/storage/stores.hpp"
+#include "pool.hpp"
+
+namespace keyfed::storage::sqlite {
+
+// The id of the account (user, host), or errc::kNotFound.
+Result<std::int64_t> accountId(Connection& conn, std::string_view user, std::string_view host);
+
+class StoreBase {
+ public:
+  StoreBase(Pool& pool, const Limits& limits) : pool_(pool), limits_(limits) {}
+
+ protected:
+  Pool& pool_;
+  const Limits& limits_;
+};
+
+class SqliteAccounts final : public AccountStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<> create(std::string_view user, std::string_view host,
+                  const Credentials& credentials) override;
+  Result<> remove(std::string_view user, std::string_view host) override;
+  Result<Credentials> credentials(std::string_view user, std::string_view host) override;
+  Result<> setCredentials(std::string_view user, std::string_view host,
+                          const Credentials& credentials) override;
+  Result<bool> exists(std::string_view user, std::string_view host) override;
+  Result<std::vector<std::string>> list(std::string_view host) override;
+  Result<std::uint64_t> count(std::string_view host) override;
+};
+
+class SqliteRoster final : public RosterStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<Roster> get(std::string_view user, std::string_view host) override;
+  Result<std::optional<RosterItem>> item(std::string_view user, std::string_view host,
+                                         std::string_view jid) override;
+  Result<std::uint64_t> upsert(std::string_view user, std::string_view host,
+                               const RosterItem& item) override;
+  Result<std::uint64_t> remove(std::string_view user, std::string_view host,
+                               std::string_view jid) override;
+  Result<std::uint64_t> version(std::string_view user, std::string_view host) override;
+  Result<std::optional<RosterDelta>> changesSince(std::string_view user, std::string_view host,
+                                                  std::uint64_t since) override;
+};
+
+class SqliteOffline final : public OfflineStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<> store(std::string_view user, std::string_view host, std::string_view stanza,
+                 base::SystemTime stamp) override;
+  Result<std::vector<OfflineMessage>> take(std::string_view user, std::string_view host) override;
+  Result<std::uint64_t> count(std::string_view user, std::string_view host) override;
+};
+
+class SqliteVCards final : public VCardStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::optional<std::string>> get(std::string_view user, std::string_view host) override;
+  Result<> set(std::string_view user, std::string_view host, std::string_view vcard) override;
+  Result<> remove(std::string_view user, std::string_view host) override;
+};
+
+class SqliteBlocklist final : public BlocklistStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<std::string>> list(std::string_view user, std::string_view host) override;
+  Result<bool> isBlocked(std::string_view user, std::string_view host,
+                         std::string_view jid) override;
+  Result<> add(std::string_view user, std::string_view host,
+               std::span<const std::string> jids) override;
+  Result<> remove(std::string_view user, std::string_view host,
+                  std::span<const std::string> jids) override;
+  Result<> clear(std::string_view user, std::string_view host) override;
+};
+
+class SqlitePrivate final : public PrivateStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::optional<std::string>> get(std::string_view user, std::string_view host,
+                                         std::string_view ns, std::string_view key) override;
+  Result<> put(std::string_view user, std::string_view host, std::string_view ns,
+               std::string_view key, std::string_view value) override;
+  Result<bool> remove(std::string_view user, std::string_view host, std::string_view ns,
+                      std::string_view key) override;
+  Result<std::vector<PrivateEntry>> list(std::string_view user, std::string_view host,
+                                         std::string_view ns) override;
+};
+
+}  // namespace keyfed::storage::sqlite

@@ -1,0 +1,157 @@
+#include "keyfed/storage/validate.hpp"
+
+#include <string>
+
+namespace keyfed::storage {
+namespace {
+
+base::Failure invalid(std::string message) {
+  return base::fail(errc::kInvalid, std::move(message));
+}
+
+// An identifier: non-empty, at most maxBytes, UTF-8, no control characters
+// (they are never valid in JIDs and would only confuse logs).
+base::Result<void> checkIdentifier(std::string_view field, std::string_view value,
+                                   std::size_t maxBytes) {
+  if (value.empty()) return invalid(std::string(field) + " is empty");
+  if (value.size() > maxBytes) {
+    return invalid(std::string(field) + " is longer than " + std::to_string(maxBytes) + " bytes");
+  }
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return invalid(std::string(field) + " contains a control character");
+  }
+  if (!isValidUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
+  return {};
+}
+
+// XML text kept as a string: any size up to the limit, UTF-8, no NUL.
+base::Result<void> checkXml(std::string_view field, std::string_view value, std::size_t maxBytes) {
+  if (value.size() > maxBytes) {
+    return invalid(std::string(field) + " is larger than " + std::to_string(maxBytes) + " bytes");
+  }
+  if (value.find('\0') != std::string_view::npos) {
+    return invalid(std::string(field) + " contains NUL");
+  }
+  if (!isValidUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
+  return {};
+}
+
+base::Result<void> checkScram(std::string_view name, const ScramCredential& c, std::size_t keyBytes,
+                              const Limits& limits) {
+  const std::string n(name);
+  if (c.salt.empty() || c.salt.size() > limits.saltBytes) {
+    return invalid(n + " salt must have 1 to " + std::to_string(limits.saltBytes) + " bytes");
+  }
+  if (c.iterations == 0 || c.iterations > limits.maxIterations) {
+    return invalid(n + " iterations must be between 1 and " + std::to_string(limits.maxIterations));
+  }
+  if (c.storedKey.size() != keyBytes || c.serverKey.size() != keyBytes) {
+    return invalid(n + " StoredKey and ServerKey must have " + std::to_string(keyBytes) + " bytes");
+  }
+  return {};
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    std::uint32_t min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+base::Result<void> checkHost(std::string_view host, const Limits& limits) {
+  return checkIdentifier("host", host, limits.hostBytes);
+}
+
+base::Result<void> checkAccountKey(std::string_view user, std::string_view host,
+                                   const Limits& limits) {
+  if (auto r = checkIdentifier("user", user, limits.userBytes); !r) return r;
+  return checkHost(host, limits);
+}
+
+base::Result<void> checkJid(std::string_view jid, const Limits& limits) {
+  return checkIdentifier("jid", jid, limits.jidBytes);
+}
+
+base::Result<void> checkCredentials(const Credentials& credentials, const Limits& limits) {
+  if (auto r = checkScram("SCRAM-SHA-1", credentials.sha1, 20, limits); !r) return r;
+  return checkScram("SCRAM-SHA-256", credentials.sha256, 32, limits);
+}
+
+base::Result<void> checkRosterItem(const RosterItem& item, const Limits& limits) {
+  if (auto r = checkJid(item.jid, limits); !r) return r;
+  if (!item.name.empty()) {
+    if (auto r = checkIdentifier("roster item name", item.name, limits.nameBytes); !r) return r;
+  }
+  switch (item.subscription) {
+    case Subscription::none:
+    case Subscription::to:
+    case Subscription::from:
+    case Subscription::both: break;
+    default: return invalid("roster item subscription is out of range");
+  }
+  if (item.groups.size() > limits.groupsPerItem) {
+    return invalid("roster item has more than " + std::to_string(limits.groupsPerItem) + " groups");
+  }
+  for (const auto& g : item.groups) {
+    if (auto r = checkIdentifier("roster group", g, limits.nameBytes); !r) return r;
+  }
+  return checkXml("pending subscribe stanza", item.pendingInStanza, limits.pendingStanzaBytes);
+}
+
+base::Result<void> checkOfflineStanza(std::string_view stanza, const Limits& limits) {
+  if (stanza.empty()) return invalid("offline stanza is empty");
+  return checkXml("offline stanza", stanza, limits.offlineStanzaBytes);
+}
+
+base::Result<void> checkVCard(std::string_view vcard, const Limits& limits) {
+  if (vcard.empty()) return invalid("vCard is empty");
+  return checkXml("vCard", vcard, limits.vcardBytes);
+}
+
+base::Result<void> checkPrivateNamespace(std::string_view ns, const Limits& limits) {
+  return checkIdentifier("namespace", ns, limits.privateKeyBytes);
+}
+
+base::Result<void> checkPrivateKey(std::string_view ns, std::string_view key,
+                                   const Limits& limits) {
+  if (auto r = checkPrivateNamespace(ns, limits); !r) return r;
+  return checkIdentifier("key", key, limits.privateKeyBytes);
+}
+
+base::Result<void> checkPrivateValue(std::string_view value, const Limits& limits) {
+  if (value.size() > limits.privateValueBytes) {
+    return invalid("value is larger than " + std::to_string(limits.privateValueBytes) + " bytes");
+  }
+  return {};
+}
+
+}  // namespace keyfed::storage

@@ -1,0 +1,46 @@
+// Input checks shared by all backends.
+
+#include "keyfed/storage/validate.hpp"
+
+#include <gtest/gtest.h>
+
+namespace keyfed::storage {
+namespace {
+
+TEST(Validate, Utf8) {
+  EXPECT_TRUE(isValidUtf8(""));
+  EXPECT_TRUE(isValidUtf8("juliet"));
+  EXPECT_TRUE(isValidUtf8("j\xC3\xBCliet"));      // ü
+  EXPECT_TRUE(isValidUtf8("\xE2\x82\xAC"));       // €
+  EXPECT_TRUE(isValidUtf8("\xF0\x9F\x98\x80"));   // U+1F600
+  EXPECT_FALSE(isValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(isValidUtf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(isValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(isValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(isValidUtf8("\xC3"));              // truncated
+  EXPECT_FALSE(isValidUtf8("\x80"));              // stray continuation
+  EXPECT_FALSE(isValidUtf8("\xFF"));
+}
+
+TEST(Validate, AccountKeysNameTheField) {
+  Limits limits;
+  auto r = checkAccountKey("", "example.org", limits);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kInvalid);
+  EXPECT_EQ(r.error().message, "user is empty");
+  EXPECT_EQ(checkAccountKey("a", std::string(1024, 'h'), limits).error().message,
+            "host is longer than 1023 bytes");
+  EXPECT_EQ(checkAccountKey("a\tb", "h", limits).error().message,
+            "user contains a control character");
+  EXPECT_TRUE(checkAccountKey(std::string(1023, 'u'), std::string(1023, 'h'), limits).has_value());
+}
+
+TEST(Validate, LimitsAreConfigurable) {
+  Limits limits;
+  limits.jidBytes = 10;
+  EXPECT_TRUE(checkJid("a@b.exampl", limits).has_value());
+  EXPECT_FALSE(checkJid("a@b.example", limits).has_value());
+}
+
+}  // namespace
+}  // namespace keyfed::storage
