@@ -11,7 +11,7 @@ TEST_BUILD := $(strip $(TEST_BUILD))
 FUZZ_BUILD := $(strip $(FUZZ_BUILD))
 
 
-.PHONY: deps build test lint format clean
+.PHONY: deps build test run bench fuzz lint format clean
 
 deps:
 	@scripts/install-deps
@@ -29,6 +29,23 @@ $(TEST_BUILD)/build.ninja:
 test: deps $(TEST_BUILD)/build.ninja
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+# First run creates var/keyfed.toml and a self-signed certificate for localhost.
+run: deps build
+	scripts/first-run
+	$(BUILD)/bin/keyfed --config var/keyfed.toml
+
+bench: deps
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKEYFED_BENCH=ON
+	cmake --build $(BUILD) -j $(JOBS)
+	scripts/run-benchmarks $(BUILD)
+
+# libFuzzer needs clang; FUZZ_SECONDS per target (default 600).
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DKEYFED_FUZZ=ON -DKEYFED_TESTS=OFF -DKEYFED_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	scripts/run-fuzzers $(FUZZ_BUILD)
 
 lint: deps $(BUILD)/build.ninja
 	scripts/lint $(BUILD)
