@@ -68,3 +68,17 @@ function(keyfed_fuzzer name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin/fuzz)
   keyfed_warnings(${name})
 endfunction()
+
+# keyfed_module(name SOURCES ... [DEPS ...] [TESTS ...]): a server module in
+# modules/<name>/ (include/keyfed/modules/<name>.hpp, src/, tests/), built as
+# keyfed::module_<name> on the server's module API, with its tests (TestServer).
+function(keyfed_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;TESTS" ${ARGN})
+  keyfed_library(module_${name} SOURCES ${ARG_SOURCES}
+    PUBLIC_DEPS keyfed::server PRIVATE_DEPS ${ARG_DEPS})
+  set_property(GLOBAL APPEND PROPERTY KEYFED_MODULES module_${name})
+  if(ARG_TESTS)
+    keyfed_test(module_${name}_tests SOURCES ${ARG_TESTS}
+      DEPS keyfed::module_${name} keyfed::server_testing ${ARG_DEPS})
+  endif()
+endfunction()

@@ -1,0 +1,45 @@
+#pragma once
+// What service discovery (XEP-0030) says about the server and its accounts.
+// Modules register the features they implement when they load; the disco
+// module answers queries from this registry.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keyfed::server {
+
+struct DiscoIdentity {
+  std::string category;  // "server"
+  std::string type;      // "im"
+  std::string name;      // "keyfed"
+  bool operator==(const DiscoIdentity&) const = default;
+};
+
+struct DiscoItem {
+  std::string jid;
+  std::string name;
+};
+
+class DiscoRegistry {
+ public:
+  void addServerFeature(std::string_view feature);
+  void addServerIdentity(DiscoIdentity identity);
+  // Features of every account's bare JID (e.g. PEP, MAM).
+  void addAccountFeature(std::string_view feature);
+  void addServerItem(DiscoItem item);
+
+  // Sorted, without duplicates.
+  [[nodiscard]] const std::vector<std::string>& serverFeatures() const { return serverFeatures_; }
+  [[nodiscard]] const std::vector<std::string>& accountFeatures() const { return accountFeatures_; }
+  [[nodiscard]] const std::vector<DiscoIdentity>& serverIdentities() const { return identities_; }
+  [[nodiscard]] const std::vector<DiscoItem>& serverItems() const { return items_; }
+
+ private:
+  std::vector<std::string> serverFeatures_;
+  std::vector<std::string> accountFeatures_;
+  std::vector<DiscoIdentity> identities_;
+  std::vector<DiscoItem> items_;
+};
+
+}  // namespace keyfed::server

@@ -1,0 +1,68 @@
+#pragma once
+// The events modules hook, Prosody style (docs/modules.md lists them all):
+//
+//   pre-<kind>/<to>          a stanza a local client sent, before routing
+//                            (kind: message|presence|iq; to: self|bare|full|host)
+//   <kind>/<to>              a stanza for a local entity (to: bare|full|host)
+//   iq-<get|set>/<to>/<ns>   an iq request by its payload namespace, fired
+//                            before iq/<to>; `self` when a client asks about
+//                            its own account (no 'to', or its own bare JID)
+//   iq-preauth/<ns>          an iq before authentication (in-band registration)
+//   message/offline          a message for an account with no available resource
+//   route/remote             a stanza for a domain that is not served here
+//
+// A handler returns true when it handled the stanza; dispatch stops there and
+// the router's default for that event (docs/modules.md) does not run.
+
+#include <string_view>
+
+#include "keyfed/server/event_bus.hpp"
+#include "keyfed/server/session.hpp"
+#include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/jid.hpp"
+
+namespace keyfed::server {
+
+class Server;
+
+struct StanzaEvent {
+  Server& server;
+  xml::Element& stanza;
+  // Who sent it: a client session, a server-to-server session, or nullptr
+  // when the server itself generated the stanza.
+  Session* origin;
+  xmpp::Jid from;  // parsed 'from' (always set on routed stanzas)
+  xmpp::Jid to;    // parsed 'to' (invalid when absent)
+
+  // The origin as a local client session, or nullptr.
+  [[nodiscard]] ClientSession* client() const {
+    return origin != nullptr && origin->kind() == Session::Kind::client
+               ? static_cast<ClientSession*>(origin)
+               : nullptr;
+  }
+};
+
+// "resource-bound", "resource-unbound" (the session is going away: presence
+// and other per-resource state must be cleaned up), "initial-presence" (the
+// resource became available for the first time: offline messages go now).
+struct SessionEvent {
+  Server& server;
+  ClientSession& session;
+};
+
+// "c2s-features": stream features offered to a client. Before authentication
+// (authenticated == false) and after it; modules append their elements.
+struct FeaturesEvent {
+  Server& server;
+  ClientSession& session;
+  xml::Element& features;
+  bool authenticated;
+};
+
+struct Hooks {
+  EventBus<StanzaEvent> stanzas;
+  EventBus<SessionEvent> sessions;
+  EventBus<FeaturesEvent> features;
+};
+
+}  // namespace keyfed::server
