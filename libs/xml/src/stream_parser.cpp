@@ -1,3 +1,4 @@
+#include "utf8_validator.hpp"
 #include "keyfed/xml/stream_parser.hpp"
 
 #include <expat.h>
@@ -403,6 +404,7 @@ struct StreamParser::Impl {
   XML_Parser parser_ = nullptr;
   std::size_t depth_ = 0;       // open elements, the stream root included
   std::uint64_t boundary_ = 0;  // offset where the pending stanza's bytes begin
+  Utf8Validator utf8_;
   std::size_t textBytes_ = 0;
   std::vector<Element*> stack_;  // open elements of the stanza being built
   Element stanza_;
@@ -434,6 +436,7 @@ void StreamParser::reset() {
     return;
   }
   impl_->resetDocument();
+  impl_->utf8_.reset();
   fault_.reset();
   error_.reset();
   headerSeen_ = false;
@@ -449,6 +452,10 @@ base::Result<void> StreamParser::feed(std::string_view bytes) {
   unconsumed_ = 0;
   while (!bytes.empty()) {
     std::size_t n = std::min(kSlice, bytes.size());
+    if (!impl_->utf8_.feed(bytes.substr(0, n))) {
+      impl_->fault(StreamFault::unsupportedEncoding, "the stream is not valid UTF-8");
+      return base::fail(*error_);
+    }
     XML_Status status = XML_Parse(impl_->parser_, bytes.data(), static_cast<int>(n), XML_FALSE);
     bytesParsed_ += n;
     bytes.remove_prefix(n);

@@ -244,24 +244,48 @@ TEST_F(ParserTest, ErrorNamesLineAndColumn) {
   EXPECT_NE(r.error().where.find("line 2"), std::string::npos) << r.error().where;
 }
 
-TEST_F(ParserTest, InvalidUtf8IsNotWellFormed) {
+// RFC 6120 11.6: bytes that are not UTF-8 are an encoding problem
+// (<unsupported-encoding/>), found before expat sees them.
+TEST_F(ParserTest, InvalidUtf8IsUnsupportedEncoding) {
   const std::vector<std::string> bad = {
-      "\xC3",                  // truncated (completed by '<' below)
-      "\xC0\xAF",              // overlong '/'
-      "\xED\xA0\x80",          // UTF-16 surrogate
-      "\xF5\x80\x80\x80",      // beyond U+10FFFF
-      "\xFF",                  // never valid
-      std::string("\x01", 1),  // control character XML forbids
+      "\xC3",              // truncated (completed by '<' below)
+      "\xC0\xAF",          // overlong '/'
+      "\xE0\x80\xAF",      // overlong three-byte '/'
+      "\xED\xA0\x80",      // UTF-16 surrogate
+      "\xF4\x90\x80\x80",  // beyond U+10FFFF
+      "\xF5\x80\x80\x80",  // never a lead byte
+      "\xFF",              // never valid
   };
   for (const std::string& b : bad) {
     SCOPED_TRACE(testing::PrintToString(b));
     expectFault(afterHeader("<message><body>" + b + "</body></message>"),
-                StreamFault::notWellFormed);
+                StreamFault::unsupportedEncoding);
   }
 }
 
-TEST_F(ParserTest, InvalidUtf8InAttributeIsNotWellFormed) {
-  expectFault(afterHeader("<message to='\xC3\x28'/>"), StreamFault::notWellFormed);
+TEST_F(ParserTest, InvalidUtf8SplitAcrossReadsIsFound) {
+  make();
+  ASSERT_TRUE(parser->feed(kClientHeader));
+  ASSERT_TRUE(parser->feed("<message><body>\xE2"));
+  expectFault(parser->feed("\x82</body></message>"), StreamFault::unsupportedEncoding);
+}
+
+TEST_F(ParserTest, ValidMultiByteUtf8SplitAcrossReadsIsAccepted) {
+  make();
+  ASSERT_TRUE(parser->feed(kClientHeader));
+  ASSERT_TRUE(parser->feed("<message><body>\xE2\x82"));
+  ASSERT_TRUE(parser->feed("\xAC \xF0\x9F"));
+  ASSERT_TRUE(parser->feed("\x98\x80</body></message>"));
+}
+
+TEST_F(ParserTest, ForbiddenControlCharacterIsNotWellFormed) {
+  // Valid UTF-8, but a character XML 1.0 does not allow.
+  expectFault(afterHeader("<message><body>" + std::string("\x01", 1) + "</body></message>"),
+              StreamFault::notWellFormed);
+}
+
+TEST_F(ParserTest, InvalidUtf8InAttributeIsUnsupportedEncoding) {
+  expectFault(afterHeader("<message to='\xC3\x28'/>"), StreamFault::unsupportedEncoding);
 }
 
 TEST_F(ParserTest, UnboundPrefixIsBadNamespacePrefix) {

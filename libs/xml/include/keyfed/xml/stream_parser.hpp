@@ -28,14 +28,14 @@ namespace keyfed::xml {
 // Why the parser refused the stream, named after the RFC 6120 section 4.9.3
 // stream error condition the peer should receive.
 enum class StreamFault {
-  notWellFormed,        // malformed XML or invalid UTF-8                -> <not-well-formed/>
+  notWellFormed,        // malformed XML                                 -> <not-well-formed/>
   restrictedXml,        // DTD, entity declaration, PI, comment          -> <restricted-xml/>
   policyViolation,      // a configured limit was exceeded               -> <policy-violation/>
   invalidNamespace,     // stream root not in the stream namespace, or
                         // content namespace not allowed                 -> <invalid-namespace/>
   badNamespacePrefix,   // undeclared prefix (no xmlns:stream)            -> <bad-namespace-prefix/>
   badFormat,            // root is not <stream>, text at stream level    -> <bad-format/>
-  unsupportedEncoding,  // encoding other than UTF-8 declared            -> <unsupported-encoding/>
+  unsupportedEncoding,  // bytes not UTF-8, or another encoding declared -> <unsupported-encoding/>
   internalServerError,  // a handler callback threw                      -> <internal-server-error/>
 };
 
