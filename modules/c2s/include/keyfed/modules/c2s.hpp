@@ -1,0 +1,14 @@
+#pragma once
+// Client-to-server streams (RFC 6120): the c2s listeners (STARTTLS on 5222,
+// direct TLS on 5223, XEP-0368), TLS, SASL, resource binding, timeouts and
+// per-IP throttling of failed authentication. docs/c2s.md.
+
+#include <memory>
+
+#include "keyfed/server/module.hpp"
+
+namespace keyfed::modules {
+
+std::unique_ptr<server::Module> makeC2sModule();
+
+}  // namespace keyfed::modules

@@ -1,0 +1,437 @@
+#include "c2s_session.hpp"
+
+#include <algorithm>
+
+#include "c2s_module.hpp"
+#include "keyfed/xml/writer.hpp"
+#include "keyfed/xmpp/namespaces.hpp"
+#include "keyfed/xmpp/stanza.hpp"
+
+namespace keyfed::modules::c2s {
+namespace {
+
+using xmpp::StreamErrorCondition;
+namespace ns = xmpp::ns;
+
+const xml::Prefix kStreamPrefix{"stream", std::string(ns::stream)};
+
+xml::ParserLimits parserLimits(const config::Config& config) {
+  xml::ParserLimits limits;
+  limits.maxStanzaBytes = config.limits.c2sStanzaSize;
+  limits.maxDepth = config.limits.xmlDepth;
+  limits.maxAttributes = config.limits.xmlAttributes;
+  limits.maxTextBytes = config.limits.xmlText;
+  limits.contentNamespaces = {std::string(ns::client)};
+  return limits;
+}
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+// RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
+bool supportedVersion(std::string_view version) {
+  if (version.empty()) return false;  // pre-RFC 3920 streams are not supported
+  const auto dot = version.find('.');
+  const auto major = version.substr(0, dot);
+  return major == "1";
+}
+
+}  // namespace
+
+C2sSession::C2sSession(C2sModule& owner, server::Server& server,
+                       std::unique_ptr<net::ByteStream> stream)
+    : owner_(owner),
+      server_(server),
+      stream_(std::move(stream)),
+      parser_(*this, parserLimits(server.config())),
+      timer_(server.loop()),
+      remote_(stream_->remoteAddress()) {
+  connectedAt_ = lastActivity_ = server_.clock().steadyNow();
+}
+
+C2sSession::~C2sSession() {
+  unbind();
+}
+
+void C2sSession::start() {
+  server_.trackConnection();
+  stream_->start(this);
+  armTimer();
+}
+
+// --- timers ----------------------------------------------------------------------------
+
+// One timer per session, re-armed lazily: activity only updates a timestamp,
+// so a busy stream does not touch the timer queue for every read.
+void C2sSession::armTimer() {
+  const auto& limits = server_.config().limits;
+  const auto now = server_.clock().steadyNow();
+  const auto deadline =
+      bound() ? lastActivity_ + limits.c2sIdleTimeout : connectedAt_ + limits.authTimeout;
+  const auto wait = std::max(deadline - now, std::chrono::steady_clock::duration{0});
+  timer_.start(wait + std::chrono::milliseconds(10), [this] { onTimer(); });
+}
+
+void C2sSession::onTimer() {
+  if (closing_) return;
+  const auto& limits = server_.config().limits;
+  const auto now = server_.clock().steadyNow();
+  if (!bound() && now - connectedAt_ >= limits.authTimeout) {
+    closeWithError(StreamErrorCondition::connectionTimeout, "authentication took too long");
+    return;
+  }
+  if (bound() && now - lastActivity_ >= limits.c2sIdleTimeout) {
+    closeWithError(StreamErrorCondition::connectionTimeout, "idle for too long");
+    return;
+  }
+  armTimer();
+}
+
+// --- bytes in and out -------------------------------------------------------------------
+
+void C2sSession::onBytes(std::string_view bytes) {
+  if (closing_) return;
+  lastActivity_ = server_.clock().steadyNow();
+  auto fed = parser_.feed(bytes);
+  if (!fed && !closing_) {
+    const auto fault = parser_.fault().value_or(xml::StreamFault::notWellFormed);
+    closeWithError(xmpp::streamErrorFor(fault), fed.error().message);
+  }
+}
+
+void C2sSession::sendRaw(std::string_view bytes) {
+  stream_->send(bytes);
+}
+
+void C2sSession::send(const xml::Element& stanza) {
+  if (closing_) return;
+  out_.clear();
+  // Stanzas from s2s are in jabber:server: write them as the client's stanzas,
+  // which differ only in the (implicit) default namespace.
+  const std::string_view defaultNs = stanza.ns() == ns::server ? ns::server : ns::client;
+  xml::serialize(stanza, out_, xml::WriteContext{defaultNs, {&kStreamPrefix, 1}});
+  sendRaw(out_);
+}
+
+void C2sSession::sendHeader(std::string_view from) {
+  xml::StreamHeader header;
+  header.defaultNs = std::string(ns::client);
+  header.from = std::string(from);
+  header.id = streamId_ = hex(xmpp::randomBytes(12));
+  header.version = "1.0";
+  header.lang = "en";
+  out_.clear();
+  xml::writeStreamHeader(header, out_);
+  sendRaw(out_);
+  headerSent_ = true;
+}
+
+void C2sSession::closeWithError(StreamErrorCondition condition, std::string_view text) {
+  if (closing_) return;
+  if (!headerSent_) sendHeader(server_.config().virtualHosts.front().domain);
+  out_.clear();
+  xml::serialize(xmpp::makeStreamError(condition, text), out_,
+                 xml::WriteContext{ns::client, {&kStreamPrefix, 1}});
+  xml::writeStreamClose(out_);
+  sendRaw(out_);
+  closing_ = true;
+  timer_.cancel();
+  unbind();
+  stream_->close();
+}
+
+void C2sSession::onStreamClose() {
+  if (closing_) return;
+  closing_ = true;
+  timer_.cancel();
+  unbind();
+  out_.clear();
+  xml::writeStreamClose(out_);
+  sendRaw(out_);
+  stream_->close();
+}
+
+void C2sSession::onClosed(std::string_view reason) {
+  if (closed_) return;
+  closed_ = true;
+  closing_ = true;
+  timer_.cancel();
+  unbind();
+  server_.untrackConnection();
+  owner_.release(this);
+  (void)reason;
+}
+
+void C2sSession::onTlsEstablished() {
+  // STARTTLS (or direct TLS): the client starts a new stream over TLS.
+  parser_.reset();
+  headerSent_ = false;
+}
+
+// --- the stream header --------------------------------------------------------------------
+
+void C2sSession::onStreamOpen(const xml::StreamHeader& header) {
+  if (closing_) return;
+  const auto* host = server_.config().findHost(header.to);
+  if (host == nullptr) {
+    closeWithError(StreamErrorCondition::hostUnknown, "this server does not serve that domain");
+    return;
+  }
+  if (authenticated() && host->domain != this->host()) {
+    closeWithError(StreamErrorCondition::hostUnknown, "the stream restarted for another domain");
+    return;
+  }
+  sendHeader(host->domain);
+  if (!supportedVersion(header.version)) {
+    closeWithError(StreamErrorCondition::unsupportedVersion, "only XMPP 1.0 streams are served");
+    return;
+  }
+  setStreamDomain(host->domain);
+  sendFeatures();
+}
+
+bool C2sSession::tlsRequiredButMissing() const {
+  return server_.config().c2s.requireTls && !stream_->isTls();
+}
+
+std::vector<xmpp::ChannelBinding> C2sSession::channelBindings() const {
+  std::vector<xmpp::ChannelBinding> out;
+  if (!stream_->isTls()) return out;
+  if (auto exporter = stream_->tlsExporter(); !exporter.empty()) {
+    out.push_back({std::string(xmpp::kTlsExporter), std::move(exporter)});
+  }
+  return out;
+}
+
+std::vector<std::string> C2sSession::offeredMechanisms() const {
+  std::vector<std::string> out;
+  if (tlsRequiredButMissing()) return out;
+  const bool tls = stream_->isTls();
+  const bool canBind = !channelBindings().empty();
+  for (const auto& mechanism : server_.config().c2s.mechanisms) {
+    if (mechanism == "PLAIN" && !tls) continue;  // never a password in the clear
+    if (mechanism.ends_with("-PLUS") && !canBind) continue;
+    out.push_back(mechanism);
+  }
+  return out;
+}
+
+void C2sSession::sendFeatures() {
+  xml::Element features("features", std::string(ns::stream));
+  const bool tlsAvailable = server_.tlsContext() != nullptr;
+  if (!authenticated()) {
+    if (!stream_->isTls() && tlsAvailable) {
+      auto& starttls = features.addChild("starttls", std::string(ns::tls));
+      if (server_.config().c2s.requireTls) starttls.addChild("required", std::string(ns::tls));
+    }
+    const auto mechanisms = offeredMechanisms();
+    if (!mechanisms.empty()) {
+      auto& list = features.addChild("mechanisms", std::string(ns::sasl));
+      for (const auto& m : mechanisms) list.addChild("mechanism", std::string(ns::sasl)).addText(m);
+      const auto bindings = channelBindings();
+      if (!bindings.empty()) {
+        auto& cb = features.addChild("sasl-channel-binding", std::string(ns::saslChannelBinding));
+        for (const auto& b : bindings) {
+          cb.addChild("channel-binding", std::string(ns::saslChannelBinding))
+              .setAttr("type", b.type);
+        }
+      }
+    }
+    if (!tlsRequiredButMissing()) {
+      server::FeaturesEvent event{server_, *this, features, false};
+      server_.hooks().features.fire("c2s-features", event);
+    }
+  } else {
+    features.addChild("bind", std::string(ns::bind));
+    // RFC 6121 legacy session establishment, optional: old clients still ask.
+    features.addChild("session", std::string(ns::session))
+        .addChild("optional", std::string(ns::session));
+    server::FeaturesEvent event{server_, *this, features, true};
+    server_.hooks().features.fire("c2s-features", event);
+  }
+  send(features);
+}
+
+// --- stanzas ------------------------------------------------------------------------------
+
+void C2sSession::onStanza(xml::Element&& stanza) {
+  if (closing_) return;
+  if (bound()) {
+    if (xmpp::stanzaKind(stanza) != xmpp::StanzaKind::other) {
+      server_.processFromClient(*this, std::move(stanza));
+      return;
+    }
+    server::StanzaEvent event{server_, stanza, this, jid(), {}};
+    if (!server_.hooks().stanzas.fire("c2s-nonza/" + stanza.ns(), event)) {
+      closeWithError(StreamErrorCondition::unsupportedStanzaType);
+    }
+    return;
+  }
+  if (stanza.is("starttls", ns::tls)) {
+    handleStartTls();
+    return;
+  }
+  if (stanza.ns() == ns::sasl) {
+    handleSasl(stanza);
+    return;
+  }
+  handleBeforeBind(std::move(stanza));
+}
+
+void C2sSession::handleStartTls() {
+  if (stream_->isTls() || server_.tlsContext() == nullptr || authenticated()) {
+    sendRaw("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>");
+    closing_ = true;
+    timer_.cancel();
+    stream_->close();
+    return;
+  }
+  sendRaw("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  // The next bytes are the TLS handshake, not XML.
+  parser_.stop();
+  stream_->startTls(server_.tlsContext());
+}
+
+void C2sSession::handleSasl(const xml::Element& element) {
+  if (authenticated()) {
+    closeWithError(StreamErrorCondition::policyViolation, "already authenticated");
+    return;
+  }
+  if (tlsRequiredButMissing()) {
+    xml::Element failure("failure", std::string(ns::sasl));
+    failure.addChild("encryption-required", std::string(ns::sasl));
+    send(failure);
+    return;
+  }
+  const auto now = server_.clock().steadyNow();
+  if (element.name() == "auth" && owner_.throttle().blocked(remote_, now)) {
+    xml::Element failure("failure", std::string(ns::sasl));
+    failure.addChild("temporary-auth-failure", std::string(ns::sasl));
+    failure.addChild("text", std::string(ns::sasl)).addText("too many failed attempts; try later");
+    send(failure);
+    return;
+  }
+  if (!sasl_) {
+    sasl_.emplace(server_.storage().accounts(), streamDomain(), offeredMechanisms(),
+                  channelBindings());
+  }
+  auto step = sasl_->handle(element);
+  send(step.reply);
+  if (step.kind == SaslStep::Kind::failure) {
+    if (element.name() != "abort") owner_.throttle().recordFailure(remote_, now);
+    // One line per failure, with the address: what fail2ban and auditors read.
+    owner_.log().info("authentication failed from {} on {}: {}", remote_, streamDomain(),
+                      step.reason);
+    return;
+  }
+  if (step.kind == SaslStep::Kind::success) {
+    setAccount(std::move(step.user), streamDomain());
+    sasl_.reset();
+    // RFC 6120 6.4.6: the client restarts the stream right after <success/>.
+    parser_.reset();
+    headerSent_ = false;
+  }
+}
+
+void C2sSession::replyIqError(const xml::Element& iq, xmpp::StanzaErrorCondition condition) {
+  if (!xmpp::canReplyWithError(iq)) return;
+  xmpp::StanzaError error;
+  error.condition = condition;
+  auto reply = xmpp::makeIqError(iq, error);
+  reply.removeAttr("from");
+  send(reply);
+}
+
+void C2sSession::handleBeforeBind(xml::Element&& stanza) {
+  const bool isIq = xmpp::stanzaKind(stanza) == xmpp::StanzaKind::iq;
+  if (!authenticated()) {
+    if (isIq && !tlsRequiredButMissing() && streamDomain().size() > 0) {
+      handlePreAuthIq(std::move(stanza));
+      return;
+    }
+    closeWithError(StreamErrorCondition::notAuthorized, "authenticate first");
+    return;
+  }
+  if (isIq && xmpp::iqPayload(stanza) != nullptr && xmpp::iqPayload(stanza)->is("bind", ns::bind)) {
+    handleBind(stanza);
+    return;
+  }
+  closeWithError(StreamErrorCondition::notAuthorized, "bind a resource first");
+}
+
+void C2sSession::handlePreAuthIq(xml::Element&& iq) {
+  const auto* payload = xmpp::iqPayload(iq);
+  if (payload == nullptr || !xmpp::isIqRequest(iq)) {
+    closeWithError(StreamErrorCondition::notAuthorized, "authenticate first");
+    return;
+  }
+  if (payload->is("bind", ns::bind)) {
+    closeWithError(StreamErrorCondition::notAuthorized, "authenticate before binding");
+    return;
+  }
+  server::StanzaEvent event{server_, iq, this, {}, {}};
+  if (!server_.hooks().stanzas.fire("iq-preauth/" + payload->ns(), event)) {
+    replyIqError(iq, xmpp::StanzaErrorCondition::serviceUnavailable);
+  }
+}
+
+void C2sSession::handleBind(const xml::Element& iq) {
+  if (xmpp::stanzaType(iq) != "set") {
+    replyIqError(iq, xmpp::StanzaErrorCondition::badRequest);
+    return;
+  }
+  const std::string requested = iq.child("bind", ns::bind)->childText("resource", ns::bind);
+  auto bare = xmpp::Jid::make(user(), host());
+  if (!bare) {
+    closeWithError(StreamErrorCondition::internalServerError);
+    return;
+  }
+  base::Result<xmpp::Jid> full = requested.empty() ? bare->withResource(hex(xmpp::randomBytes(8)))
+                                                   : bare->withResource(requested);
+  if (!full) {
+    replyIqError(iq, xmpp::StanzaErrorCondition::badRequest);
+    return;
+  }
+  auto& registry = server_.sessions();
+  if (auto* existing = registry.find(*full)) {
+    // RFC 6120 7.7.2.2: the newer session wins; the older one is told why it ends.
+    existing->closeWithError(StreamErrorCondition::conflict, "replaced by a new connection");
+    registry.remove(*existing);
+  } else if (registry.resources(bare->bareView()).size() >= C2sModule::kMaxResourcesPerAccount) {
+    replyIqError(iq, xmpp::StanzaErrorCondition::resourceConstraint);
+    return;
+  }
+  setJid(std::move(*full));
+  registry.add(*this);
+  registered_ = true;
+  lastActivity_ = server_.clock().steadyNow();
+  armTimer();
+
+  auto result = xmpp::makeIqResult(iq);
+  result.removeAttr("from");
+  result.setAttr("to", jid().full());
+  result.addChild("bind", std::string(ns::bind))
+      .addChild("jid", std::string(ns::bind))
+      .addText(jid().full());
+  send(result);
+  server::SessionEvent event{server_, *this};
+  server_.hooks().sessions.fire("resource-bound", event);
+}
+
+void C2sSession::unbind() {
+  if (!registered_) return;
+  registered_ = false;
+  server::SessionEvent event{server_, *this};
+  server_.hooks().sessions.fire("resource-unbound", event);
+  server_.sessions().remove(*this);
+}
+
+}  // namespace keyfed::modules::c2s
