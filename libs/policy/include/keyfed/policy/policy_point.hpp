@@ -1,0 +1,55 @@
+#pragma once
+// The one place every federation decision passes through. s2s asks before a
+// stream, in or out, is used; the FAC agent and the clearinghouse add deciders
+// and announce changes, after which s2s re-asks for every live stream and
+// closes those no longer allowed.
+//
+// Combination (docs/federation.md): any deny wins; otherwise an allow from
+// any decider allows; when every decider abstains the configured default
+// applies. Fail closed: a decider that cannot decide must deny, not abstain.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keyfed/policy/decision.hpp"
+#include "keyfed/policy/facts.hpp"
+
+namespace keyfed::policy {
+
+class Decider {
+ public:
+  virtual ~Decider() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual Decision decideStream(const PeerFacts& facts) const = 0;
+};
+
+class PolicyPoint {
+ public:
+  // `defaultAllow`: the answer when every decider abstains.
+  explicit PolicyPoint(bool defaultAllow = false) : defaultAllow_(defaultAllow) {}
+
+  void addDecider(std::shared_ptr<const Decider> decider);
+  // Replaces the decider with the same name (config reload), or adds it.
+  void replaceDecider(std::shared_ptr<const Decider> decider);
+  void setDefaultAllow(bool allow) { defaultAllow_ = allow; }
+
+  [[nodiscard]] Decision decideStream(const PeerFacts& facts) const;
+
+  // Something the decisions depend on changed: bump the generation and tell
+  // the listeners (s2s re-checks its live streams).
+  void changed();
+  [[nodiscard]] std::uint64_t generation() const { return generation_; }
+  using Listener = std::function<void()>;
+  void onChange(Listener listener) { listeners_.push_back(std::move(listener)); }
+
+ private:
+  std::vector<std::shared_ptr<const Decider>> deciders_;
+  std::vector<Listener> listeners_;
+  std::uint64_t generation_ = 0;
+  bool defaultAllow_;
+};
+
+}  // namespace keyfed::policy
