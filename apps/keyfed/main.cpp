@@ -14,7 +14,9 @@
 #include "keyfed/base/log.hpp"
 #include "keyfed/config/config.hpp"
 #include "keyfed/net/event_loop.hpp"
+#include "keyfed/server/admin_service.hpp"
 #include "keyfed/server/server.hpp"
+#include "admin_commands.hpp"
 #include "keyfed/storage/open.hpp"
 #include "modules.hpp"
 #include "sections.hpp"
@@ -59,6 +61,14 @@ int run(const config::Config& config) {
     log.error("cannot start: {}", started.error().describe());
     return kExitStartup;
   }
+  server::AdminService admin(loop);
+  if (!config.server.adminSocket.empty()) {
+    app::registerAdminCommands(admin, server);
+    if (auto listening = admin.listen(config.server.adminSocket); !listening) {
+      log.error("admin socket: {}", listening.error().describe());
+      return kExitStartup;
+    }
+  }
   writePidFile(config.server.pidFile);
   loop.handleSignals({SIGTERM, SIGINT, SIGHUP}, [&](int signo) {
     if (signo == SIGHUP) {
@@ -66,6 +76,7 @@ int run(const config::Config& config) {
       return;
     }
     log.info("signal {}: shutting down", signo);
+    admin.close();
     server.shutdown(kShutdownGrace, [&loop] { loop.stop(); });
   });
   log.info("keyfed {} serving {} virtual host(s)", server::serverVersion(),

@@ -10,10 +10,29 @@ namespace keyfed::net {
 
 namespace asio = boost::asio;
 
+namespace {
+// One handleSignals() registration. The pending wait refers to it by plain
+// pointer: the loop owns it, and destroying it cancels the wait. (A handler
+// holding a shared_ptr to itself would never be freed.)
+struct SignalWatch {
+  SignalWatch(asio::io_context& io, std::function<void(int)> callback)
+      : set(io), onSignal(std::move(callback)) {}
+  void wait() {
+    set.async_wait([this](const boost::system::error_code& ec, int signo) {
+      if (ec) return;  // cancelled at shutdown
+      onSignal(signo);
+      wait();
+    });
+  }
+  asio::signal_set set;
+  std::function<void(int)> onSignal;
+};
+}  // namespace
+
 struct EventLoop::Impl {
   // Concurrency hint 1: one thread runs the loop, so Asio can skip its locks.
   asio::io_context io{1};
-  std::vector<std::unique_ptr<asio::signal_set>> signalSets;
+  std::vector<std::unique_ptr<SignalWatch>> signalWatches;  // destroyed before io
 };
 
 EventLoop::EventLoop() : impl_(std::make_unique<Impl>()) {}
@@ -43,18 +62,10 @@ void EventLoop::post(std::function<void()> fn) {
 
 void EventLoop::handleSignals(std::initializer_list<int> signals,
                               std::function<void(int)> onSignal) {
-  auto set = std::make_unique<asio::signal_set>(impl_->io);
-  for (int s : signals) set->add(s);
-  auto* raw = set.get();
-  auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
-  *handler = [raw, handler, onSignal = std::move(onSignal)](const boost::system::error_code& ec,
-                                                            int signo) {
-    if (ec) return;  // cancelled at shutdown
-    onSignal(signo);
-    raw->async_wait(*handler);
-  };
-  raw->async_wait(*handler);
-  impl_->signalSets.push_back(std::move(set));
+  auto watch = std::make_unique<SignalWatch>(impl_->io, std::move(onSignal));
+  for (int s : signals) watch->set.add(s);
+  watch->wait();
+  impl_->signalWatches.push_back(std::move(watch));
 }
 
 void* EventLoop::nativeContext() {

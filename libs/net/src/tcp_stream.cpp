@@ -5,6 +5,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/write.hpp>
+#include <type_traits>
 
 #include "keyfed/net/tls.hpp"
 
@@ -21,23 +22,34 @@ constexpr auto kTlsShutdownGrace = std::chrono::seconds(2);
 std::string endpointAddress(const asio::ip::tcp::endpoint& ep) {
   return ep.address().to_string();
 }
+// The peer of an accepted Unix-domain connection is unnamed: "unix".
+std::string endpointAddress(const asio::local::stream_protocol::endpoint& ep) {
+  std::string path = ep.path();
+  return path.empty() ? "unix" : path;
+}
 }  // namespace
 
-TcpStreamCore::TcpStreamCore(Socket socket)
+template <class Protocol>
+StreamCore<Protocol>::StreamCore(Socket socket)
     : plain_(std::move(socket)), shutdownTimer_(plain_.get_executor()) {
   error_code ec;
   auto remote = plain_.remote_endpoint(ec);
   if (!ec) remote_ = endpointAddress(remote);
   auto local = plain_.local_endpoint(ec);
   if (!ec) local_ = endpointAddress(local);
-  plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+    plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+  }
 }
 
-TcpStreamCore::Socket& TcpStreamCore::socket() {
+template <class Protocol>
+typename StreamCore<Protocol>::Socket& StreamCore<Protocol>::socket() {
   return tls_ ? tls_->next_layer() : plain_;
 }
 
-void TcpStreamCore::start(ByteStreamHandler* handler, std::shared_ptr<TlsServerContext> directTls) {
+template <class Protocol>
+void StreamCore<Protocol>::start(ByteStreamHandler* handler,
+                                 std::shared_ptr<TlsServerContext> directTls) {
   handler_ = handler;
   if (directTls) {
     serverCtx_ = std::move(directTls);
@@ -48,11 +60,12 @@ void TcpStreamCore::start(ByteStreamHandler* handler, std::shared_ptr<TlsServerC
   readMore();
 }
 
-void TcpStreamCore::readMore() {
+template <class Protocol>
+void StreamCore<Protocol>::readMore() {
   if (closed_ || reading_ || pendingTls_ != TlsRole::none || handshaking_) return;
   if (!readBuffer_) readBuffer_ = std::make_unique<char[]>(kReadBufferSize);
   reading_ = true;
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   auto buffer = asio::buffer(readBuffer_.get(), kReadBufferSize);
   auto done = [self](const error_code& ec, std::size_t n) { self->onRead(ec, n); };
   if (tls_) {
@@ -62,7 +75,8 @@ void TcpStreamCore::readMore() {
   }
 }
 
-void TcpStreamCore::onRead(const error_code& ec, std::size_t n) {
+template <class Protocol>
+void StreamCore<Protocol>::onRead(const error_code& ec, std::size_t n) {
   reading_ = false;
   if (closed_) return;
   if (ec == asio::error::operation_aborted && pendingTls_ != TlsRole::none) {
@@ -80,18 +94,20 @@ void TcpStreamCore::onRead(const error_code& ec, std::size_t n) {
   if (!closing_) readMore();
 }
 
-void TcpStreamCore::send(std::string_view bytes) {
+template <class Protocol>
+void StreamCore<Protocol>::send(std::string_view bytes) {
   if (closed_ || closing_) return;
   outQueue_.append(bytes);
   flush();
 }
 
-void TcpStreamCore::flush() {
+template <class Protocol>
+void StreamCore<Protocol>::flush() {
   if (writing_ || handshaking_ || closed_ || outQueue_.empty()) return;
   writing_ = true;
   outFlight_.clear();
   outFlight_.swap(outQueue_);
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   auto done = [self](const error_code& ec, std::size_t n) {
     self->writing_ = false;
     if (self->closed_) return;
@@ -115,15 +131,17 @@ void TcpStreamCore::flush() {
   }
 }
 
-void TcpStreamCore::startTls(std::shared_ptr<TlsServerContext> context) {
+template <class Protocol>
+void StreamCore<Protocol>::startTls(std::shared_ptr<TlsServerContext> context) {
   if (tls_ || closed_) return;
   serverCtx_ = std::move(context);
   pendingTls_ = TlsRole::server;
   maybeHandshake();
 }
 
-void TcpStreamCore::startTlsClient(std::shared_ptr<TlsClientContext> context,
-                                   std::string serverName) {
+template <class Protocol>
+void StreamCore<Protocol>::startTlsClient(std::shared_ptr<TlsClientContext> context,
+                                          std::string serverName) {
   if (tls_ || closed_) return;
   clientCtx_ = std::move(context);
   serverName_ = std::move(serverName);
@@ -133,7 +151,8 @@ void TcpStreamCore::startTlsClient(std::shared_ptr<TlsClientContext> context,
 
 // The handshake starts once the plaintext reply (<proceed/>) is on the wire and
 // no read is outstanding on the plain socket.
-void TcpStreamCore::maybeHandshake() {
+template <class Protocol>
+void StreamCore<Protocol>::maybeHandshake() {
   if (pendingTls_ == TlsRole::none || handshaking_ || writing_ || closed_) return;
   if (reading_) {
     // A client starting TLS outside a read callback (direct TLS): the pending
@@ -149,7 +168,8 @@ void TcpStreamCore::maybeHandshake() {
   handshake();
 }
 
-void TcpStreamCore::handshake() {
+template <class Protocol>
+void StreamCore<Protocol>::handshake() {
   auto* ctx = static_cast<asio::ssl::context*>(
       pendingTls_ == TlsRole::server ? serverCtx_->nativeHandle() : clientCtx_->nativeHandle());
   tls_ = std::make_unique<TlsStream>(std::move(plain_), *ctx);
@@ -158,7 +178,7 @@ void TcpStreamCore::handshake() {
     SSL_set_tlsext_host_name(tls_->native_handle(), serverName_.c_str());
   }
   handshaking_ = true;
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   tls_->async_handshake(isServer ? TlsStream::server : TlsStream::client,
                         [self](const error_code& ec) {
                           self->handshaking_ = false;
@@ -176,13 +196,15 @@ void TcpStreamCore::handshake() {
                         });
 }
 
-void TcpStreamCore::close() {
+template <class Protocol>
+void StreamCore<Protocol>::close() {
   if (closed_ || closing_) return;
   closing_ = true;
   if (!writing_ && !handshaking_) shutdown();
 }
 
-void TcpStreamCore::shutdown() {
+template <class Protocol>
+void StreamCore<Protocol>::shutdown() {
   if (closed_) return;
   if (!tls_ || !tlsUp_) {
     error_code ec;
@@ -191,7 +213,7 @@ void TcpStreamCore::shutdown() {
     return;
   }
   // Send close_notify; don't wait for the peer's longer than a grace period.
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   shutdownTimer_.expires_after(kTlsShutdownGrace);
   shutdownTimer_.async_wait([self](const error_code& ec) {
     if (!ec) self->finish("closed (TLS shutdown timed out)");
@@ -199,16 +221,19 @@ void TcpStreamCore::shutdown() {
   tls_->async_shutdown([self](const error_code&) { self->finish("closed"); });
 }
 
-void TcpStreamCore::abort(std::string_view reason) {
+template <class Protocol>
+void StreamCore<Protocol>::abort(std::string_view reason) {
   finish(reason);
 }
 
-void TcpStreamCore::detach() {
+template <class Protocol>
+void StreamCore<Protocol>::detach() {
   handler_ = nullptr;
   finish("detached");
 }
 
-void TcpStreamCore::finish(std::string_view reason) {
+template <class Protocol>
+void StreamCore<Protocol>::finish(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
   shutdownTimer_.cancel();
@@ -220,7 +245,8 @@ void TcpStreamCore::finish(std::string_view reason) {
   if (handler != nullptr) handler->onClosed(reason);
 }
 
-std::string TcpStreamCore::tlsExporter() const {
+template <class Protocol>
+std::string StreamCore<Protocol>::tlsExporter() const {
   if (!tls_ || !tlsUp_) return {};
   SSL* ssl = tls_->native_handle();
   // RFC 9266: only safe with TLS 1.3 or the extended master secret.
@@ -234,18 +260,21 @@ std::string TcpStreamCore::tlsExporter() const {
   return out;
 }
 
-std::string TcpStreamCore::tlsVersion() const {
+template <class Protocol>
+std::string StreamCore<Protocol>::tlsVersion() const {
   if (!tls_ || !tlsUp_) return {};
   return SSL_get_version(tls_->native_handle());
 }
 
-std::string TcpStreamCore::sniName() const {
+template <class Protocol>
+std::string StreamCore<Protocol>::sniName() const {
   if (!tls_) return {};
   const char* name = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
   return name != nullptr ? name : "";
 }
 
-std::vector<std::string> TcpStreamCore::peerCertificateChain() const {
+template <class Protocol>
+std::vector<std::string> StreamCore<Protocol>::peerCertificateChain() const {
   std::vector<std::string> out;
   if (!tls_ || !tlsUp_) return out;
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(tls_->native_handle());
@@ -260,11 +289,7 @@ std::vector<std::string> TcpStreamCore::peerCertificateChain() const {
   return out;
 }
 
-TcpStream::TcpStream(TcpStreamCore::Socket socket, std::shared_ptr<TlsServerContext> directTls)
-    : core_(std::make_shared<TcpStreamCore>(std::move(socket))), directTls_(std::move(directTls)) {}
-
-TcpStream::~TcpStream() {
-  core_->detach();
-}
+template class StreamCore<asio::ip::tcp>;
+template class StreamCore<asio::local::stream_protocol>;
 
 }  // namespace keyfed::net

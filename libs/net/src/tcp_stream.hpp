@@ -1,7 +1,10 @@
 #pragma once
-// ByteStream over a TCP socket that can be upgraded to TLS (internal).
+// ByteStream over a stream socket (internal): TCP, which can be upgraded to TLS,
+// and Unix-domain (the admin socket). One implementation serves both, templated
+// on the Asio protocol and instantiated for the two in tcp_stream.cpp.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -11,13 +14,14 @@
 namespace keyfed::net {
 
 // The part of a stream that asynchronous operations keep alive. The owner
-// holds a TcpStream handle; dropping it detaches the handler and aborts.
-class TcpStreamCore : public std::enable_shared_from_this<TcpStreamCore> {
+// holds a SocketStream handle; dropping it detaches the handler and aborts.
+template <class Protocol>
+class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
  public:
-  using Socket = boost::asio::ip::tcp::socket;
+  using Socket = typename Protocol::socket;
   using TlsStream = boost::asio::ssl::stream<Socket>;
 
-  explicit TcpStreamCore(Socket socket);
+  explicit StreamCore(Socket socket);
 
   void start(ByteStreamHandler* handler, std::shared_ptr<TlsServerContext> directTls);
   void send(std::string_view bytes);
@@ -70,10 +74,14 @@ class TcpStreamCore : public std::enable_shared_from_this<TcpStreamCore> {
   bool closed_ = false;
 };
 
-class TcpStream final : public ByteStream {
+template <class Protocol>
+class SocketStream final : public ByteStream {
  public:
-  TcpStream(TcpStreamCore::Socket socket, std::shared_ptr<TlsServerContext> directTls);
-  ~TcpStream() override;
+  using Core = StreamCore<Protocol>;
+
+  SocketStream(typename Core::Socket socket, std::shared_ptr<TlsServerContext> directTls)
+      : core_(std::make_shared<Core>(std::move(socket))), directTls_(std::move(directTls)) {}
+  ~SocketStream() override { core_->detach(); }
 
   void start(ByteStreamHandler* handler) override { core_->start(handler, directTls_); }
   void send(std::string_view bytes) override { core_->send(bytes); }
@@ -97,8 +105,16 @@ class TcpStream final : public ByteStream {
   StreamStats stats() const override { return core_->stats(); }
 
  private:
-  std::shared_ptr<TcpStreamCore> core_;
+  std::shared_ptr<Core> core_;
   std::shared_ptr<TlsServerContext> directTls_;
 };
+
+// Defined and instantiated once, in tcp_stream.cpp.
+extern template class StreamCore<boost::asio::ip::tcp>;
+extern template class StreamCore<boost::asio::local::stream_protocol>;
+
+using TcpStreamCore = StreamCore<boost::asio::ip::tcp>;
+using TcpStream = SocketStream<boost::asio::ip::tcp>;
+using UnixStream = SocketStream<boost::asio::local::stream_protocol>;
 
 }  // namespace keyfed::net

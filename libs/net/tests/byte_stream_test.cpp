@@ -9,30 +9,15 @@
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/net/listener.hpp"
 #include "keyfed/net/tls.hpp"
+#include "stream_test_support.hpp"
 
 namespace keyfed::net {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-// Records what a stream delivers and can answer from callbacks.
-struct Recorder : ByteStreamHandler {
-  std::string received;
-  int tlsEstablished = 0;
-  std::string closedReason;
-  bool closed = false;
-  std::function<void(std::string_view)> onData;
-  void onBytes(std::string_view bytes) override {
-    received.append(bytes);
-    if (onData) onData(bytes);
-  }
-  void onTlsEstablished() override { ++tlsEstablished; }
-  void onClosed(std::string_view reason) override {
-    closed = true;
-    closedReason = reason;
-  }
-};
+using test_support::Recorder;
+using test_support::runUntil;
 
 // A self-signed certificate for "localhost" in a temporary directory.
 class TestCertificate {
@@ -56,19 +41,6 @@ class TestCertificate {
   fs::path dir_;
   bool created_ = false;
 };
-
-// Runs the loop until `done` holds or 5 s pass.
-template <class Pred>
-bool runUntil(EventLoop& loop, Pred done) {
-  Timer guard(loop);
-  bool timedOut = false;
-  guard.start(5s, [&] { timedOut = true; });
-  while (!done() && !timedOut) {
-    loop.poll();
-    std::this_thread::sleep_for(1ms);
-  }
-  return done();
-}
 
 struct Pair {
   std::unique_ptr<Listener> listener;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 namespace keyfed::net {
 namespace {
 
@@ -49,6 +51,30 @@ TEST(Timer, DestroyedTimerNeverFires) {
   stopper.start(10ms, [&] { loop.stop(); });
   loop.run();
   EXPECT_FALSE(ran);
+}
+
+// Under the sanitizer build, LeakSanitizer also checks that the loop frees its
+// signal handlers (a graceful SIGTERM exit must not report leaks).
+TEST(EventLoop, SignalsAreHandledOnTheLoopRepeatedly) {
+  std::vector<int> seen;
+  {
+    EventLoop loop;
+    const std::vector<int> toRaise = {SIGUSR1, SIGUSR2, SIGUSR1};
+    // Each signal is raised once the previous one was handled.
+    loop.handleSignals({SIGUSR1, SIGUSR2}, [&](int signo) {
+      seen.push_back(signo);
+      if (seen.size() == toRaise.size()) {
+        loop.stop();
+      } else {
+        loop.post([&] { std::raise(toRaise[seen.size()]); });
+      }
+    });
+    loop.post([&] { std::raise(toRaise[0]); });
+    Timer guard(loop);
+    guard.start(5s, [&] { loop.stop(); });
+    loop.run();
+  }
+  EXPECT_EQ(seen, (std::vector<int>{SIGUSR1, SIGUSR2, SIGUSR1}));
 }
 
 }  // namespace

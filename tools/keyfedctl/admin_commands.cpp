@@ -1,0 +1,56 @@
+#include "admin_commands.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "admin_client.hpp"
+
+namespace keyfed::ctl {
+
+namespace {
+
+int run(const Context& ctx, std::string_view command, const nlohmann::json& args) {
+  const auto& socket = ctx.config.server.adminSocket;
+  if (socket.empty()) {
+    printError("the admin socket is turned off (server.admin_socket = \"\" in " +
+               ctx.config.file.string() + ")");
+    return kExitNotRunning;
+  }
+  auto reply = callAdmin(socket, command, args, ctx.timeout);
+  if (!reply) {
+    if (reply.error().code == errc::kNotRunning) {
+      printError("keyfed is not running (nothing answers on " + socket.string() + ")");
+      return kExitNotRunning;
+    }
+    printError(reply.error());
+    return kExitFailure;
+  }
+  if (!reply->ok) {
+    printError(std::string(command) + ": " + reply->errorMessage + " [" + reply->errorCode + "]");
+    return kExitFailure;
+  }
+  const std::string text =
+      reply->result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::printf("%s\n", text.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int status(const Context& ctx) {
+  return run(ctx, "status", nlohmann::json::object());
+}
+
+int adminCommand(const Context& ctx, std::string_view command, std::string_view argsJson) {
+  nlohmann::json args = nlohmann::json::object();
+  if (!argsJson.empty()) {
+    args = nlohmann::json::parse(argsJson, nullptr, /*allow_exceptions=*/false);
+    if (args.is_discarded() || !args.is_object()) {
+      printError("JSON-ARGS must be a JSON object, e.g. '{\"jid\":\"user@example.org\"}'");
+      return kExitUsage;
+    }
+  }
+  return run(ctx, command, args);
+}
+
+}  // namespace keyfed::ctl

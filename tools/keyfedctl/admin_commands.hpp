@@ -1,0 +1,16 @@
+#pragma once
+// `keyfedctl status` and `keyfedctl admin COMMAND [JSON-ARGS]`: requests to
+// the running server over its admin socket. The result is printed as JSON.
+// Exit codes: 0, 1 (the server answered with an error, timeout), 2 (JSON-ARGS
+// is not a JSON object), 3 (the server is not running).
+
+#include <string_view>
+
+#include "context.hpp"
+
+namespace keyfed::ctl {
+
+int status(const Context& ctx);
+int adminCommand(const Context& ctx, std::string_view command, std::string_view argsJson);
+
+}  // namespace keyfed::ctl
