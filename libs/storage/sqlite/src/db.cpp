@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <filesystem>
 
 namespace keyfed::storage::sqlite {
 
@@ -92,11 +93,17 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
                                                      std::chrono::milliseconds busyTimeout) {
   // SQLite would create the file with the umask's permissions; the database
   // holds credentials, so create it 0600 first (WAL and SHM files copy its mode).
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return base::fail(errc::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
+  // Only when it does not exist yet: closing a descriptor of a file that other
+  // connections of this process have open drops all their POSIX locks
+  // (fcntl semantics), which silently broke WAL readers of the other pooled
+  // connections (they stopped seeing commits from keyfedctl).
+  if (!std::filesystem::exists(path)) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return base::fail(errc::kIo, "cannot create " + path.string() + ": " + std::strerror(errno));
+    }
+    if (fd >= 0) ::close(fd);
   }
-  ::close(fd);
 
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
