@@ -261,6 +261,23 @@ std::string StreamCore<Protocol>::tlsExporter() const {
 }
 
 template <class Protocol>
+std::string StreamCore<Protocol>::tlsUnique() const {
+  if (!tls_ || !tlsUp_) return {};
+  SSL* ssl = tls_->native_handle();
+  // RFC 5929 3.1; undefined for TLS 1.3 (RFC 8446 C.5), and only sound with
+  // the extended master secret (RFC 7627) against triple-handshake attacks.
+  if (SSL_version(ssl) != TLS1_2_VERSION || SSL_get_extms_support(ssl) != 1) return {};
+  // The first Finished message of the handshake: the client's on a full
+  // handshake, the server's on a resumed one.
+  const bool firstIsOurs = (SSL_is_server(ssl) != 0) == (SSL_session_reused(ssl) != 0);
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  const std::size_t n = firstIsOurs ? SSL_get_finished(ssl, buf, sizeof buf)
+                                    : SSL_get_peer_finished(ssl, buf, sizeof buf);
+  if (n == 0 || n > sizeof buf) return {};
+  return std::string(reinterpret_cast<const char*>(buf), n);
+}
+
+template <class Protocol>
 std::string StreamCore<Protocol>::tlsVersion() const {
   if (!tls_ || !tlsUp_) return {};
   return SSL_get_version(tls_->native_handle());

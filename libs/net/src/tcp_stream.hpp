@@ -33,6 +33,7 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
 
   bool isTls() const { return tlsUp_; }
   std::string tlsExporter() const;
+  std::string tlsUnique() const;
   std::string tlsVersion() const;
   std::string sniName() const;
   std::vector<std::string> peerCertificateChain() const;
@@ -95,6 +96,7 @@ class SocketStream final : public ByteStream {
   void abort() override { core_->abort("aborted"); }
   bool isTls() const override { return core_->isTls(); }
   std::string tlsExporter() const override { return core_->tlsExporter(); }
+  std::string tlsUnique() const override { return core_->tlsUnique(); }
   std::string tlsVersion() const override { return core_->tlsVersion(); }
   std::string sniName() const override { return core_->sniName(); }
   std::vector<std::string> peerCertificateChain() const override {

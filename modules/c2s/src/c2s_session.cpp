@@ -208,6 +208,10 @@ std::vector<xmpp::ChannelBinding> C2sSession::channelBindings() const {
   if (auto exporter = stream_->tlsExporter(); !exporter.empty()) {
     out.push_back({std::string(xmpp::kTlsExporter), std::move(exporter)});
   }
+  // tls-unique only where it is sound (TLS 1.2 with EMS): older clients know nothing else.
+  if (auto unique = stream_->tlsUnique(); !unique.empty()) {
+    out.push_back({"tls-unique", std::move(unique)});
+  }
   return out;
 }
 
@@ -326,7 +330,7 @@ void C2sSession::handleSasl(const xml::Element& element) {
   auto step = sasl_->handle(element);
   send(step.reply);
   if (step.kind == SaslStep::Kind::failure) {
-    if (element.name() != "abort") owner_.throttle().recordFailure(remote_, now);
+    if (step.guess) owner_.throttle().recordFailure(remote_, now);
     // One line per failure, with the address: what fail2ban and auditors read.
     owner_.log().info("authentication failed from {} on {}: {}", remote_, streamDomain(),
                       step.reason);

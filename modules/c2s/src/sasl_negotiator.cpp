@@ -83,7 +83,13 @@ SaslStep SaslNegotiator::start(const xml::Element& auth) {
 
 std::optional<storage::Credentials> SaslNegotiator::lookup(const std::string& user) {
   auto credentials = accounts_.credentials(user, host_);
-  if (!credentials) return std::nullopt;
+  if (!credentials) {
+    if (credentials.error().code != storage::errc::kNotFound) {
+      log_.error("cannot read the credentials of {}@{}: {}", user, host_,
+                 credentials.error().describe());
+    }
+    return std::nullopt;
+  }
   return std::move(*credentials);
 }
 
@@ -106,6 +112,7 @@ SaslStep SaslNegotiator::plain(const std::string& message) {
   if (!ok || !stored) {
     auto step = failure(SaslCondition::notAuthorized);
     step.reason = (stored ? "wrong password for " : "unknown user ") + *user;
+    step.guess = true;
     return step;
   }
   return success(std::move(*user), {});
@@ -163,6 +170,7 @@ SaslStep SaslNegotiator::scramFinal(const std::string& message) {
     auto step =
         failure(xmpp::saslConditionOf(serverFinal.error()).value_or(SaslCondition::notAuthorized));
     step.reason = serverFinal.error().message + " (user " + scramUser_ + ")";
+    step.guess = true;
     return step;
   }
   return success(std::move(scramUser_), *serverFinal);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "keyfed/base/log.hpp"
 #include "keyfed/storage/stores.hpp"
 #include "keyfed/xml/element.hpp"
 #include "keyfed/xmpp/sasl.hpp"
@@ -21,6 +22,10 @@ struct SaslStep {
   xml::Element reply;  // what to send
   std::string user;    // success: the prepared localpart
   std::string reason;  // failure: why, for the log (never sent to the client)
+  // failure: a password or proof was checked and was wrong (or the user is
+  // unknown). Only these count toward per-address throttling: a client that
+  // tries a mechanism or binding we cannot do is not guessing passwords.
+  bool guess = false;
 };
 
 class SaslNegotiator {
@@ -49,6 +54,7 @@ class SaslNegotiator {
   std::vector<xmpp::ChannelBinding> bindings_;
   std::optional<xmpp::ScramServer> scram_;
   std::string scramUser_;  // prepared localpart of the current SCRAM exchange
+  base::Logger log_{"c2s"};
 };
 
 }  // namespace keyfed::modules::c2s

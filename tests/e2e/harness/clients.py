@@ -79,6 +79,7 @@ class Client(slixmpp.ClientXMPP):
                  plugins: tuple[str, ...] = DEFAULT_PLUGINS, auto_subscription: bool = False,
                  plain_unencrypted: bool = False) -> None:
         mech_config: dict[str, Any] = {}
+        self.forced_mechanism = mechanism
         if mechanism:
             mech_config["use_mech"] = mechanism
         if plain_unencrypted:
@@ -131,7 +132,12 @@ class Client(slixmpp.ClientXMPP):
         self.connect(self.target_address, use_ssl=self.direct_tls,
                      force_starttls=self.starttls_enabled,
                      disable_starttls=not self.starttls_enabled)
-        waiters = ("session_start",) + LOGIN_FAILURES
+        # Without a forced mechanism slixmpp moves on to the next one after a <failure/>
+        # (e.g. a -PLUS binding the server cannot do), as a real client would: only the
+        # end of that sequence is a failed login.
+        failures = LOGIN_FAILURES if self.forced_mechanism else tuple(
+            f for f in LOGIN_FAILURES if f != "failed_auth")
+        waiters = ("session_start",) + failures
         try:
             name, data = await self.wait_any(waiters, timeout=timeout)
         except EventTimeout as exc:

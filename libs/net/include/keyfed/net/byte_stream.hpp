@@ -55,6 +55,9 @@ class ByteStream {
   [[nodiscard]] virtual bool isTls() const = 0;
   // RFC 9266 tls-exporter channel binding data (empty unless TLS 1.3 or EMS).
   [[nodiscard]] virtual std::string tlsExporter() const = 0;
+  // RFC 5929 tls-unique (TLS 1.2 with extended master secret only; empty otherwise).
+  // Older clients (slixmpp 1.8) bind with nothing else.
+  [[nodiscard]] virtual std::string tlsUnique() const = 0;
   [[nodiscard]] virtual std::string tlsVersion() const = 0;
   // Server name the client asked for with SNI, "" if none.
   [[nodiscard]] virtual std::string sniName() const = 0;
