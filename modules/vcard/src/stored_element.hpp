@@ -1,0 +1,19 @@
+#pragma once
+// Elements are stored as the text xml::toString() wrote; this reads one back.
+// The text came from our own database, but it was a client's element first:
+// it is parsed with the same limits as any stanza.
+
+#include <cstddef>
+#include <string_view>
+
+#include "keyfed/base/result.hpp"
+#include "keyfed/xml/element.hpp"
+
+namespace keyfed::modules::vcard {
+
+// Exactly one element, nothing before or after it (whitespace aside).
+// Errors: "xml.<condition>" from the parser, or "vcard.stored" when the text
+// holds no element or more than one.
+base::Result<xml::Element> parseStoredElement(std::string_view text, std::size_t maxBytes);
+
+}  // namespace keyfed::modules::vcard
