@@ -16,6 +16,7 @@
 #include "keyfed/base/log.hpp"
 #include "keyfed/base/result.hpp"
 #include "keyfed/config/config.hpp"
+#include "keyfed/policy/policy_point.hpp"
 #include "keyfed/server/disco_registry.hpp"
 #include "keyfed/server/events.hpp"
 #include "keyfed/server/module.hpp"
@@ -60,6 +61,9 @@ class Server {
   const config::Config& config() const { return config_; }
   const base::Clock& clock() const { return clock_; }
   net::EventLoop& loop() { return loop_; }
+  // The one federation policy point (docs/federation.md): s2s asks it, the
+  // config, the FAC agent and the clearinghouse feed it deciders.
+  policy::PolicyPoint& policy() { return policy_; }
   // The TLS context for the virtual hosts (nullptr when no host has a certificate).
   [[nodiscard]] const std::shared_ptr<net::TlsServerContext>& tlsContext() const { return tls_; }
   [[nodiscard]] bool isLocalDomain(std::string_view domain) const;
@@ -103,6 +107,7 @@ class Server {
   Hooks hooks_;
   SessionRegistry sessions_;
   DiscoRegistry disco_;
+  policy::PolicyPoint policy_;
   std::shared_ptr<net::TlsServerContext> tls_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::chrono::steady_clock::time_point startedAt_;
