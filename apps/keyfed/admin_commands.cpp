@@ -42,7 +42,12 @@ base::Result<json> userChanged(server::Server& server, const json& args) {
 
 }  // namespace
 
-void registerAdminCommands(server::AdminService& admin, server::Server& server) {
+void registerAdminCommands(server::AdminService& admin, server::Server& server,
+                           std::function<base::Result<void>()> reload) {
+  admin.add("reload", [&server, reload = std::move(reload)](const json&) -> base::Result<json> {
+    if (auto done = reload(); !done) return base::fail(std::move(done).error());
+    return json{{"file", server.config().file.string()}};
+  });
   admin.add("status", [&server](const json&) -> base::Result<json> { return status(server); });
   admin.add("user-changed",
             [&server](const json& args) { return userChanged(server, args); });

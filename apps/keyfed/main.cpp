@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <list>
 
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/log.hpp"
@@ -46,7 +47,27 @@ void writePidFile(const std::filesystem::path& file) {
   out << ::getpid() << '\n';
 }
 
-int run(const config::Config& config) {
+// Reloading keeps every configuration ever loaded alive: modules may hold
+// references into the old one until they have handled "config-reloaded", and
+// reloads are rare enough that the memory does not matter.
+class ConfigHistory {
+ public:
+  explicit ConfigHistory(config::Config first) { configs_.push_back(std::move(first)); }
+  const config::Config& current() const { return configs_.back(); }
+  base::Result<void> reload(server::Server& server) {
+    auto next = config::loadConfig(current().file, app::configSections());
+    if (!next) return base::fail(std::move(next).error());
+    configs_.push_back(std::move(*next));
+    server.reload(configs_.back());
+    return {};
+  }
+
+ private:
+  std::list<config::Config> configs_;
+};
+
+int run(ConfigHistory& history) {
+  const config::Config& config = history.current();
   base::Logger log("main");
   if (!prepareDataDir(config.server.dataDir, log)) return kExitStartup;
   auto storage = storage::openStorage(config);
@@ -62,8 +83,14 @@ int run(const config::Config& config) {
     return kExitStartup;
   }
   server::AdminService admin(loop);
+  auto reload = [&]() -> base::Result<void> {
+    auto reloaded = history.reload(server);
+    if (!reloaded) log.error("reload refused, keeping the running configuration: {}",
+                             reloaded.error().describe());
+    return reloaded;
+  };
   if (!config.server.adminSocket.empty()) {
-    app::registerAdminCommands(admin, server);
+    app::registerAdminCommands(admin, server, reload);
     if (auto listening = admin.listen(config.server.adminSocket); !listening) {
       log.error("admin socket: {}", listening.error().describe());
       return kExitStartup;
@@ -72,7 +99,7 @@ int run(const config::Config& config) {
   writePidFile(config.server.pidFile);
   loop.handleSignals({SIGTERM, SIGINT, SIGHUP}, [&](int signo) {
     if (signo == SIGHUP) {
-      log.info("SIGHUP: nothing to reload yet");
+      (void)reload();
       return;
     }
     log.info("signal {}: shutting down", signo);
@@ -119,5 +146,6 @@ int main(int argc, char** argv) {
   }
   keyfed::base::configureLogging(config->server.logLevel, config->server.logFile.string());
   ::signal(SIGPIPE, SIG_IGN);
-  return run(*config);
+  ConfigHistory history(std::move(*config));
+  return run(history);
 }

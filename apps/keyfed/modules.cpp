@@ -1,12 +1,31 @@
 #include "modules.hpp"
 
+#include "keyfed/modules/blocking.hpp"
 #include "keyfed/modules/c2s.hpp"
+#include "keyfed/modules/disco.hpp"
+#include "keyfed/modules/offline.hpp"
+#include "keyfed/modules/ping.hpp"
+#include "keyfed/modules/register.hpp"
+#include "keyfed/modules/roster.hpp"
+#include "keyfed/modules/time.hpp"
+#include "keyfed/modules/vcard.hpp"
+#include "keyfed/modules/version.hpp"
 
 namespace keyfed::app {
 
 void addBuiltinModules(server::Server& server) {
   // Feature modules first so their hooks and disco features exist before the
   // first client connects; c2s (which opens the listeners) last.
+  server.addModule(modules::makeBlockingModule());
+  server.addModule(modules::makeRosterModule());
+  server.addModule(modules::makePresenceModule());
+  server.addModule(modules::makeOfflineModule());
+  server.addModule(modules::makeDiscoModule());
+  server.addModule(modules::makePingModule());
+  server.addModule(modules::makeVersionModule());
+  server.addModule(modules::makeTimeModule());
+  server.addModule(modules::makeVCardModule());
+  server.addModule(modules::makeRegisterModule());
   server.addModule(modules::makeC2sModule());
 }
 

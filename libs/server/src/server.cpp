@@ -20,7 +20,7 @@ struct Server::ShutdownTimer {
 
 Server::Server(const config::Config& config, storage::Storage& storage, net::EventLoop& loop,
                const base::Clock& clock)
-    : config_(config), storage_(storage), loop_(loop), clock_(clock) {
+    : config_(&config), storage_(storage), loop_(loop), clock_(clock) {
   disco_.addServerIdentity({"server", "im", std::string(kServerName)});
   disco_.addServerFeature(xmpp::ns::discoInfo);
   disco_.addServerFeature(xmpp::ns::discoItems);
@@ -38,14 +38,14 @@ void Server::addModule(std::unique_ptr<Module> module) {
 base::Result<void> Server::start() {
   startedAt_ = clock_.steadyNow();
   std::vector<net::TlsIdentity> identities;
-  for (const auto& host : config_.virtualHosts) {
+  for (const auto& host : config_->virtualHosts) {
     if (host.certificate.empty() || host.key.empty()) continue;
     identities.push_back({host.domain, host.certificate.string(), host.key.string()});
   }
   if (!identities.empty()) {
     net::TlsSettings settings;
-    settings.minVersion = config_.tls.minVersion == config::TlsVersion::tls13 ? "1.3" : "1.2";
-    settings.ciphers = config_.tls.ciphers;
+    settings.minVersion = config_->tls.minVersion == config::TlsVersion::tls13 ? "1.3" : "1.2";
+    settings.ciphers = config_->tls.ciphers;
     auto tls = net::TlsServerContext::create(identities, settings);
     if (!tls) return base::fail(tls.error());
     tls_ = std::move(*tls);
@@ -62,8 +62,16 @@ base::Result<void> Server::start() {
   return {};
 }
 
+void Server::reload(const config::Config& next) {
+  const config::Config& previous = *config_;
+  config_ = &next;
+  ConfigEvent event{*this, previous, next};
+  hooks_.config.fire("config-reloaded", event);
+  log_.info("configuration reloaded from {}", next.file.string());
+}
+
 bool Server::isLocalDomain(std::string_view domain) const {
-  return config_.findHost(domain) != nullptr;
+  return config_->findHost(domain) != nullptr;
 }
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

@@ -16,6 +16,7 @@
 
 #include <string_view>
 
+#include "keyfed/config/config.hpp"
 #include "keyfed/server/event_bus.hpp"
 #include "keyfed/server/session.hpp"
 #include "keyfed/xml/element.hpp"
@@ -59,8 +60,17 @@ struct FeaturesEvent {
   bool authenticated;
 };
 
+// "config-reloaded": SIGHUP or `keyfedctl reload` loaded a new, valid
+// configuration; modules re-read their sections (s2s rebuilds its policy).
+struct ConfigEvent {
+  Server& server;
+  const config::Config& previous;
+  const config::Config& next;
+};
+
 struct Hooks {
   EventBus<StanzaEvent> stanzas;
+  EventBus<ConfigEvent> config;
   EventBus<SessionEvent> sessions;
   EventBus<FeaturesEvent> features;
 };

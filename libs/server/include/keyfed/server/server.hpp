@@ -58,7 +58,11 @@ class Server {
   SessionRegistry& sessions() { return sessions_; }
   DiscoRegistry& disco() { return disco_; }
   storage::Storage& storage() { return storage_; }
-  const config::Config& config() const { return config_; }
+  const config::Config& config() const { return *config_; }
+  // Switches to a newly loaded configuration (which the caller keeps alive
+  // for the server's lifetime) and fires "config-reloaded". Listeners and
+  // virtual hosts are not changed by a reload; modules decide what they apply.
+  void reload(const config::Config& next);
   const base::Clock& clock() const { return clock_; }
   net::EventLoop& loop() { return loop_; }
   // The one federation policy point (docs/federation.md): s2s asks it, the
@@ -99,7 +103,7 @@ class Server {
   bool fireIqRequest(StanzaEvent& event, std::string_view toType);
   void finishShutdownIfIdle();
 
-  const config::Config& config_;
+  const config::Config* config_;
   storage::Storage& storage_;
   net::EventLoop& loop_;
   const base::Clock& clock_;
