@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sections.hpp"
+
 #include "admin_commands.hpp"
 #include "context.hpp"
 #include "keyfed/base/log.hpp"
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
   list->add_option("domain", o.domain, "a configured virtual host")->required();
 
   auto* status = app.add_subcommand("status", "print the running server's status (JSON)");
+  auto* reload = app.add_subcommand(
+      "reload", "make the running server re-read its configuration (as SIGHUP does)");
   auto* admin = app.add_subcommand("admin", "send a command to the running server's admin socket");
   admin->add_option("command", o.command, "command name (\"help\" lists them)")->required();
   admin->add_option("args", o.argsJson, "arguments as a JSON object");
@@ -61,10 +65,8 @@ int main(int argc, char** argv) {
 
   // Storage and config messages are for the server's log; here only problems.
   base::configureLogging(base::LogLevel::warn);
-  // The same file as the daemon reads. Sections that modules register with the
-  // daemon's loader (apps/keyfed/sections.cpp, none yet) must be registered
-  // here too, or their keys would be refused as unknown.
-  auto config = config::loadConfig(o.configFile);
+  // The same file as the daemon reads, with the same module sections.
+  auto config = config::loadConfig(o.configFile, app::configSections());
   if (!config) return ctl::failure(config.error());
   ctl::Context ctx{std::move(*config),
                    std::chrono::milliseconds(static_cast<long>(o.timeoutSeconds * 1000))};
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
   if (*passwd) return ctl::userPasswd(ctx, o.jid);
   if (*list) return ctl::userList(ctx, o.domain);
   if (*status) return ctl::status(ctx);
+  if (*reload) return ctl::adminCommand(ctx, "reload", {});
   if (*admin) return ctl::adminCommand(ctx, o.command, o.argsJson);
   return ctl::kExitUsage;  // unreachable: require_subcommand
 }
