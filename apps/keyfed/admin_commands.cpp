@@ -10,8 +10,8 @@ namespace {
 using nlohmann::json;
 
 json status(server::Server& server) {
-  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-      server.clock().steadyNow() - server.startedAt());
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(server.clock().steadyNow() -
+                                                                       server.startedAt());
   json hosts = json::object();
   for (const auto& host : server.config().virtualHosts) {
     hosts[host.domain] = {{"sessions", server.sessions().countForHost(host.domain)}};
@@ -49,8 +49,7 @@ void registerAdminCommands(server::AdminService& admin, server::Server& server,
     return json{{"file", server.config().file.string()}};
   });
   admin.add("status", [&server](const json&) -> base::Result<json> { return status(server); });
-  admin.add("user-changed",
-            [&server](const json& args) { return userChanged(server, args); });
+  admin.add("user-changed", [&server](const json& args) { return userChanged(server, args); });
 }
 
 }  // namespace keyfed::app

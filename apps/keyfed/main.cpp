@@ -11,13 +11,13 @@
 #include <iostream>
 #include <list>
 
+#include "admin_commands.hpp"
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/log.hpp"
 #include "keyfed/config/config.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/server/admin_service.hpp"
 #include "keyfed/server/server.hpp"
-#include "admin_commands.hpp"
 #include "keyfed/storage/open.hpp"
 #include "modules.hpp"
 #include "sections.hpp"
@@ -85,8 +85,9 @@ int run(ConfigHistory& history) {
   server::AdminService admin(loop);
   auto reload = [&]() -> base::Result<void> {
     auto reloaded = history.reload(server);
-    if (!reloaded) log.error("reload refused, keeping the running configuration: {}",
-                             reloaded.error().describe());
+    if (!reloaded)
+      log.error("reload refused, keeping the running configuration: {}",
+                reloaded.error().describe());
     return reloaded;
   };
   if (!config.server.adminSocket.empty()) {

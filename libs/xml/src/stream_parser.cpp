@@ -1,5 +1,5 @@
-#include "utf8_validator.hpp"
 #include "keyfed/xml/stream_parser.hpp"
+#include "utf8_validator.hpp"
 
 #include <expat.h>
 
