@@ -294,15 +294,23 @@ template <class Protocol>
 std::vector<std::string> StreamCore<Protocol>::peerCertificateChain() const {
   std::vector<std::string> out;
   if (!tls_ || !tlsUp_) return out;
-  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(tls_->native_handle());
-  if (chain == nullptr) return out;
-  for (int i = 0; i < sk_X509_num(chain); ++i) {
-    X509* cert = sk_X509_value(chain, i);
+  auto append = [&out](X509* cert) {
     unsigned char* der = nullptr;
     const int len = i2d_X509(cert, &der);
     if (len > 0) out.emplace_back(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
     OPENSSL_free(der);
+  };
+  SSL* ssl = tls_->native_handle();
+  // On the server side OpenSSL's chain leaves out the peer's own certificate:
+  // put the leaf first, as on the client side.
+  if (SSL_is_server(ssl) != 0) {
+    X509* leaf = SSL_get0_peer_certificate(ssl);
+    if (leaf == nullptr) return out;
+    append(leaf);
   }
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  if (chain == nullptr) return out;
+  for (int i = 0; i < sk_X509_num(chain); ++i) append(sk_X509_value(chain, i));
   return out;
 }
 

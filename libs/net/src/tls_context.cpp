@@ -28,6 +28,10 @@ std::string opensslError() {
   return buf;
 }
 
+int acceptAnyCertificate(int /*preverifyOk*/, X509_STORE_CTX* /*store*/) {
+  return 1;
+}
+
 struct CtxDeleter {
   void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
 };
@@ -56,6 +60,14 @@ base::Result<CtxPtr> makeContext(const TlsIdentity& id, const TlsSettings& setti
   }
   if (SSL_CTX_check_private_key(ctx.get()) != 1) {
     return base::fail("tls.key", "private key does not match the certificate", id.keyFile);
+  }
+  if (settings.requestPeerCertificate) {
+    // Request, never require, and accept whatever comes: the caller judges
+    // the certificate afterwards. A session id context is needed once peer
+    // certificates are requested, or OpenSSL refuses session resumption.
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, &acceptAnyCertificate);
+    static constexpr unsigned char kSessionContext[] = "keyfed-peer-cert";
+    SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof kSessionContext - 1);
   }
   return ctx;
 }
@@ -136,6 +148,18 @@ base::Result<std::shared_ptr<TlsClientContext>> TlsClientContext::create(
     return base::fail("tls.ca", "cannot load CA certificates: " + opensslError(), settings.caFile);
   }
   SSL_CTX_set_verify(ctx.get(), settings.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+  if (!settings.certificateFile.empty() || !settings.keyFile.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), settings.certificateFile.c_str()) != 1) {
+      return base::fail("tls.certificate", "cannot load certificate chain: " + opensslError(),
+                        settings.certificateFile);
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), settings.keyFile.c_str(), SSL_FILETYPE_PEM) != 1) {
+      return base::fail("tls.key", "cannot load private key: " + opensslError(), settings.keyFile);
+    }
+    if (SSL_CTX_check_private_key(ctx.get()) != 1) {
+      return base::fail("tls.key", "private key does not match the certificate", settings.keyFile);
+    }
+  }
   auto impl = std::make_unique<Impl>();
   impl->asioCtx.emplace(ctx.release());  // asio takes ownership
   return std::shared_ptr<TlsClientContext>(new TlsClientContext(std::move(impl)));

@@ -20,6 +20,11 @@ struct TlsIdentity {
 struct TlsSettings {
   std::string minVersion = "1.2";  // "1.2" or "1.3"
   std::string ciphers;             // TLS 1.2 cipher list; empty = built-in modern list
+  // Ask the peer for a certificate (s2s: the peer server's own certificate is
+  // the evidence for SASL EXTERNAL and the "trusted" rung). Any certificate, or
+  // none, is accepted during the handshake: the caller checks it afterwards
+  // (CertificateVerifier), so a bad certificate becomes a fact, not a failure.
+  bool requestPeerCertificate = false;
 };
 
 class TlsServerContext {
@@ -46,6 +51,10 @@ struct TlsClientSettings {
   std::string caFile;       // CA bundle; empty = system default paths
   bool verifyPeer = false;  // fail the handshake when the chain does not verify
   std::string minVersion = "1.2";
+  // Our own certificate, presented when the server asks (outgoing s2s: the
+  // peer authenticates us with it). Both empty: none.
+  std::string certificateFile;  // PEM chain
+  std::string keyFile;          // PEM private key
 };
 
 class TlsClientContext {
