@@ -112,6 +112,24 @@ void BM_ChainCold(benchmark::State& state) {
 }
 BENCHMARK(BM_ChainCold)->Arg(0)->Arg(1)->Arg(2);
 
+// Cold in every respect: no verified signatures and no decoded keys either
+// (the first credentials a server ever sees from these authorizers).
+void BM_ChainColdNoKeyCache(benchmark::State& state) {
+  const Chain& c = chain(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    keynote::clearSignatureCache();
+    keynote::clearKeyCache();
+    keynote::Session s(keynote::defaultCryptoProvider());
+    loadChain(s, c);
+    auto r = s.query(kValues);
+    if (!r || *r != 1) state.SkipWithError("chain does not grant");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetLabel(chainName(static_cast<int>(state.range(0))));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ChainColdNoKeyCache)->Arg(0)->Arg(1)->Arg(2);
+
 // Cold session, warm signature cache: a credential presented again.
 void BM_ChainColdCachedSignatures(benchmark::State& state) {
   const Chain& c = chain(static_cast<int>(state.range(0)));

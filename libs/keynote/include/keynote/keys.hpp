@@ -155,7 +155,11 @@ struct SignatureCacheStats {
   std::size_t capacity = 0;         // bound on entries
 };
 SignatureCacheStats signatureCacheStats();
-void clearSignatureCache();  // also resets the counters
+// Forgets verified signatures (every signature is verified again) and resets
+// the counters. Decoded public keys stay cached: a key is not a verdict.
+void clearSignatureCache();
+// Forgets decoded public keys too (tests, memory pressure).
+void clearKeyCache();
 
 // Limits (docs/keynote-crypto.md).
 inline constexpr std::size_t kMaxKeyTextLength =

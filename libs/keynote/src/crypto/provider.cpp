@@ -177,6 +177,9 @@ SignatureCacheStats signatureCacheStats() {
 
 void clearSignatureCache() {
   crypto::resultCache().clear();
+}
+
+void clearKeyCache() {
   crypto::keyCache().clear();
 }
 
