@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "keyfed/policy/fac_gate.hpp"
+
 namespace keyfed::policy {
 
 void PolicyPoint::addDecider(std::shared_ptr<const Decider> decider) {
@@ -30,6 +32,33 @@ Decision PolicyPoint::decideStream(const PeerFacts& facts) const {
   return Decision::deny("default", facts.peerDomain +
                                        " is not on any allow list (federation is closed by "
                                        "default)");
+}
+
+Decision PolicyPoint::decideStanza(const StanzaFacts& facts) const {
+  if (isAgentExchange(facts)) {
+    return Decision::allow("fac", "an exchange between FAC agents (always allowed)");
+  }
+  // Deciders see the body as masked by those before them.
+  std::optional<StanzaFacts> masked;
+  std::optional<Decision> allow;
+  bool log = false;
+  for (const auto& decider : deciders_) {
+    Decision d = decider->decideStanza(masked ? *masked : facts);
+    log = log || d.log;
+    if (d.verdict == Verdict::deny) {
+      d.log = log;
+      return d;
+    }
+    if (d.body) {
+      if (!masked) masked = facts;
+      masked->body = *d.body;
+    }
+    if (d.verdict == Verdict::allow && !allow) allow = std::move(d);
+  }
+  Decision out = allow ? std::move(*allow) : Decision::allow("default", "no stanza rule applies");
+  out.log = log;
+  out.body = masked ? masked->body : std::nullopt;
+  return out;
 }
 
 void PolicyPoint::changed() {

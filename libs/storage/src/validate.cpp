@@ -154,4 +154,31 @@ base::Result<void> checkPrivateValue(std::string_view value, const Limits& limit
   return {};
 }
 
+base::Result<void> checkPolicyEntry(const PolicyEntry& entry, const Limits& limits) {
+  if (entry.spec.empty()) return invalid("policy entry spec is empty");
+  if (auto r = checkXml("policy entry spec", entry.spec, limits.policySpecBytes); !r) return r;
+  if (auto r = checkIdentifier("policy entry origin", entry.origin, limits.auditFieldBytes); !r) {
+    return r;
+  }
+  if (auto r = checkXml("policy entry request id", entry.requestId, limits.auditFieldBytes); !r) {
+    return r;
+  }
+  return checkXml("policy entry requester", entry.requester, limits.principalBytes);
+}
+
+base::Result<void> checkAuditRecord(const AuditRecord& record, const Limits& limits) {
+  if (auto r = checkIdentifier("audit event", record.event, limits.auditFieldBytes); !r) return r;
+  if (auto r = checkXml("audit request id", record.requestId, limits.auditFieldBytes); !r) return r;
+  if (auto r = checkXml("audit principal", record.principal, limits.principalBytes); !r) return r;
+  if (auto r = checkXml("audit peer", record.peer, limits.auditFieldBytes); !r) return r;
+  if (auto r = checkXml("audit outcome", record.outcome, limits.auditFieldBytes); !r) return r;
+  return checkXml("audit detail", record.detail, limits.auditDetailBytes);
+}
+
+base::Result<void> checkNonce(std::string_view principal, std::string_view nonce,
+                              const Limits& limits) {
+  if (auto r = checkIdentifier("nonce principal", principal, limits.principalBytes); !r) return r;
+  return checkIdentifier("nonce", nonce, limits.nonceBytes);
+}
+
 }  // namespace keyfed::storage

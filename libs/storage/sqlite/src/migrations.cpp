@@ -81,8 +81,51 @@ CREATE TABLE private_data (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the live federation policy (whitelist entries, packet and content
+// filter rules with provenance and expiry), the FAC agent's append-only audit
+// log (triggers refuse UPDATE and DELETE) and the nonces of recent requests.
+const char* const kSchemaV2 = R"sql(
+CREATE TABLE policy_entries (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL
+             CHECK (kind IN ('whitelist', 'packet_filter', 'content_filter', 'authentication')),
+  spec       TEXT NOT NULL,
+  origin     TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  requester  TEXT NOT NULL DEFAULT '',
+  created    INTEGER NOT NULL,
+  expires    INTEGER
+);
+CREATE INDEX policy_entries_by_expiry ON policy_entries (expires) WHERE expires IS NOT NULL;
+CREATE TABLE fac_audit (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  at         INTEGER NOT NULL,
+  event      TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  principal  TEXT NOT NULL DEFAULT '',
+  peer       TEXT NOT NULL DEFAULT '',
+  outcome    TEXT NOT NULL DEFAULT '',
+  entry_id   INTEGER NOT NULL DEFAULT 0,
+  detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX fac_audit_by_request ON fac_audit (request_id);
+CREATE INDEX fac_audit_by_at ON fac_audit (at);
+CREATE TRIGGER fac_audit_no_update BEFORE UPDATE ON fac_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER fac_audit_no_delete BEFORE DELETE ON fac_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE fac_nonces (
+  principal TEXT NOT NULL,
+  nonce     TEXT NOT NULL,
+  expires   INTEGER NOT NULL,
+  PRIMARY KEY (principal, nonce)
+) WITHOUT ROWID;
+CREATE INDEX fac_nonces_by_expiry ON fac_nonces (expires);
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -19,7 +19,10 @@ class SqliteStorage final : public Storage {
         offline_(*pool_, limits_),
         vcards_(*pool_, limits_),
         blocklist_(*pool_, limits_),
-        private_(*pool_, limits_) {}
+        private_(*pool_, limits_),
+        policyEntries_(*pool_, limits_),
+        audit_(*pool_, limits_),
+        nonces_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -27,6 +30,9 @@ class SqliteStorage final : public Storage {
   VCardStore& vcards() override { return vcards_; }
   BlocklistStore& blocklist() override { return blocklist_; }
   PrivateStore& privateData() override { return private_; }
+  PolicyEntryStore& policyEntries() override { return policyEntries_; }
+  AuditLog& audit() override { return audit_; }
+  NonceStore& nonces() override { return nonces_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -38,6 +44,9 @@ class SqliteStorage final : public Storage {
   SqliteVCards vcards_;
   SqliteBlocklist blocklist_;
   SqlitePrivate private_;
+  SqlitePolicyEntries policyEntries_;
+  SqliteAudit audit_;
+  SqliteNonces nonces_;
 };
 
 }  // namespace

@@ -91,4 +91,27 @@ class SqlitePrivate final : public PrivateStore, StoreBase {
                                          std::string_view ns) override;
 };
 
+class SqlitePolicyEntries final : public PolicyEntryStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<std::int64_t>> add(std::span<const PolicyEntry> entries) override;
+  Result<bool> remove(std::int64_t id) override;
+  Result<std::vector<PolicyEntry>> list() override;
+  Result<std::vector<PolicyEntry>> removeExpired(base::SystemTime now) override;
+};
+
+class SqliteAudit final : public AuditLog, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::int64_t> append(const AuditRecord& record) override;
+  Result<std::vector<AuditRecord>> query(const AuditQuery& query) override;
+};
+
+class SqliteNonces final : public NonceStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<bool> remember(std::string_view principal, std::string_view nonce,
+                        base::SystemTime expires, base::SystemTime now) override;
+};
+
 }  // namespace keyfed::storage::sqlite

@@ -7,6 +7,13 @@
 // Combination (docs/federation.md): any deny wins; otherwise an allow from
 // any decider allows; when every decider abstains the configured default
 // applies. Fail closed: a decider that cannot decide must deny, not abstain.
+//
+// Stanzas (docs/policy.md, "Stanza decisions"): every stanza crossing a
+// server-to-server stream is asked about with decideStanza(), inbound by s2s
+// and outbound by the stanza-policy module (components/agent). FAC agent
+// exchanges (fac_gate.hpp) are allowed first; then any deny wins, and when no
+// decider denies the stanza passes (the stream decision already admitted the
+// peer), with the body a content filter may have masked.
 
 #include <cstdint>
 #include <functional>
@@ -16,6 +23,7 @@
 
 #include "keyfed/policy/decision.hpp"
 #include "keyfed/policy/facts.hpp"
+#include "keyfed/policy/stanza_facts.hpp"
 
 namespace keyfed::policy {
 
@@ -24,6 +32,12 @@ class Decider {
   virtual ~Decider() = default;
   [[nodiscard]] virtual std::string_view name() const = 0;
   [[nodiscard]] virtual Decision decideStream(const PeerFacts& facts) const = 0;
+  // A stanza crossing s2s. Deny to stop it (silent: drop, else bounce), or
+  // return a masked body; deciders that only judge streams abstain.
+  [[nodiscard]] virtual Decision decideStanza(const StanzaFacts& facts) const {
+    (void)facts;
+    return Decision::abstain();
+  }
 };
 
 class PolicyPoint {
@@ -37,6 +51,12 @@ class PolicyPoint {
   void setDefaultAllow(bool allow) { defaultAllow_ = allow; }
 
   [[nodiscard]] Decision decideStream(const PeerFacts& facts) const;
+  // Always allow or deny. Inbound, s2s calls it for each stanza received and
+  // acts on the answer: deny + silent: drop; deny: bounce with the stanza error
+  // policy-violation (text: the reason); allow: apply decision.body if set
+  // (applyBody), then route. Outbound, the stanza-policy module does the same
+  // on route/remote before s2s sees the stanza.
+  [[nodiscard]] Decision decideStanza(const StanzaFacts& facts) const;
 
   // Something the decisions depend on changed: bump the generation and tell
   // the listeners (s2s re-checks its live streams).

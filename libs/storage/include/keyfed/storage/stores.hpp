@@ -13,6 +13,7 @@
 
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
 namespace keyfed::storage {
@@ -126,6 +127,50 @@ class PrivateStore {
                                                  std::string_view ns) = 0;
 };
 
+// The live federation policy (docs/policy.md): whitelist entries, packet and
+// content filter rules, each with provenance and expiry. libs/policy keeps the
+// in-memory copy the deciders read and writes through to this store.
+class PolicyEntryStore {
+ public:
+  virtual ~PolicyEntryStore() = default;
+  // Adds the entries in one transaction (a FAC grant is all or nothing) and
+  // returns their ids in order; the entries' own ids are ignored. kInvalid for
+  // an empty or oversized spec or origin; kQuota past Limits::policyEntries.
+  virtual Result<std::vector<std::int64_t>> add(std::span<const PolicyEntry> entries) = 0;
+  // Returns whether the entry existed.
+  virtual Result<bool> remove(std::int64_t id) = 0;
+  // Every entry, by id.
+  virtual Result<std::vector<PolicyEntry>> list() = 0;
+  // Removes and returns the entries whose expiry is at or before `now`, by id.
+  virtual Result<std::vector<PolicyEntry>> removeExpired(base::SystemTime now) = 0;
+};
+
+// The FAC agent's append-only audit log: records are never changed or
+// deleted (the SQLite schema refuses UPDATE and DELETE on the table).
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  // Returns the new record's id. kInvalid when a field is over its limit or
+  // not UTF-8.
+  virtual Result<std::int64_t> append(const AuditRecord& record) = 0;
+  // Matching records, newest first, at most min(query.limit, Limits::auditQueryRows).
+  virtual Result<std::vector<AuditRecord>> query(const AuditQuery& query) = 0;
+};
+
+// Nonces of FAC requests seen, so that a replayed request is refused. A
+// nonce is remembered until `expires` (the end of the timestamp window in
+// which the request could still be accepted), then forgotten.
+class NonceStore {
+ public:
+  virtual ~NonceStore() = default;
+  // Records (principal, nonce); false when it is already recorded and not
+  // expired (a replay). Expired nonces are dropped first; kQuota when
+  // Limits::noncesHeld unexpired nonces are held (the agent then refuses
+  // requests: failing closed).
+  virtual Result<bool> remember(std::string_view principal, std::string_view nonce,
+                                base::SystemTime expires, base::SystemTime now) = 0;
+};
+
 // The set of stores one backend provides. The references stay valid for the
 // lifetime of the Storage object.
 class Storage {
@@ -137,6 +182,9 @@ class Storage {
   virtual VCardStore& vcards() = 0;
   virtual BlocklistStore& blocklist() = 0;
   virtual PrivateStore& privateData() = 0;
+  virtual PolicyEntryStore& policyEntries() = 0;
+  virtual AuditLog& audit() = 0;
+  virtual NonceStore& nonces() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

@@ -115,6 +115,15 @@ struct Limits {
   std::size_t privateValueBytes = 1 << 20;
   std::size_t privateEntriesPerUser = 10000;
   std::size_t privateBytesPerUser = 16 << 20;  // all values of a user together
+  // Live federation policy and the FAC audit log (policy_types.hpp).
+  std::size_t policyEntries = 100000;      // live entries held at once
+  std::size_t policySpecBytes = 64 << 10;  // one entry's spec
+  std::size_t principalBytes = 128 << 10;  // a KeyNote principal (keys can be long)
+  std::size_t auditDetailBytes = 1 << 20;  // one audit record's detail
+  std::size_t auditFieldBytes = 4096;      // event, request id, peer, outcome
+  std::size_t auditQueryRows = 10000;      // most rows one query returns
+  std::size_t nonceBytes = 256;
+  std::size_t noncesHeld = 100000;  // unexpired nonces remembered at once
 };
 
 }  // namespace keyfed::storage

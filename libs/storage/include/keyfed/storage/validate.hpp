@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
 namespace keyfed::storage {
@@ -28,5 +29,10 @@ base::Result<void> checkVCard(std::string_view vcard, const Limits& limits);
 base::Result<void> checkPrivateKey(std::string_view ns, std::string_view key, const Limits& limits);
 base::Result<void> checkPrivateNamespace(std::string_view ns, const Limits& limits);
 base::Result<void> checkPrivateValue(std::string_view value, const Limits& limits);
+// Live policy entries and FAC records: text fields within their limits, UTF-8 without NUL.
+base::Result<void> checkPolicyEntry(const PolicyEntry& entry, const Limits& limits);
+base::Result<void> checkAuditRecord(const AuditRecord& record, const Limits& limits);
+base::Result<void> checkNonce(std::string_view principal, std::string_view nonce,
+                              const Limits& limits);
 
 }  // namespace keyfed::storage
