@@ -7,6 +7,7 @@
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
 #include "keyfed/modules/roster.hpp"
+#include "keyfed/modules/s2s.hpp"
 #include "keyfed/modules/time.hpp"
 #include "keyfed/modules/vcard.hpp"
 #include "keyfed/modules/version.hpp"
@@ -26,6 +27,7 @@ void addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeTimeModule());
   server.addModule(modules::makeVCardModule());
   server.addModule(modules::makeRegisterModule());
+  server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
 }
 

@@ -1,9 +1,12 @@
 #include "sections.hpp"
 
+#include "keyfed/modules/s2s_config.hpp"
+
 namespace keyfed::app {
 
 config::SectionRegistry configSections() {
   config::SectionRegistry registry;
+  modules::registerS2sConfig(registry);
   return registry;
 }
 

@@ -9,6 +9,7 @@ directory, as keyfed resolves them relative to the config file.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class KeyfedServer(ServerProcess):
     docs/config.md; ``allow_registration``: [c2s].allow_registration (on in tests, as the issue
     asks); ``config``: overrides deep-merged into the generated document (None removes a key);
     ``ports``: {listener: port} fixed in advance (e.g. agreed with a federation peer).
+    ``host``: the loopback address to listen on (127.0.0.2 for a second federating server);
+    ``certs``: {domain: CertFiles} replacing the test CA's good certificate for a domain
+    (wrong name, expired, self-signed peers), or None for no certificate at all.
     """
 
     kind = "keyfed"
@@ -48,7 +52,8 @@ class KeyfedServer(ServerProcess):
                  users: dict[str, str] | None = None, allow_registration: bool = True,
                  listeners: tuple[str, ...] = ("c2s", "c2s_direct_tls"),
                  config: dict | None = None, ports: dict[str, int] | None = None,
-                 ca: TestCA | None = None,
+                 ca: TestCA | None = None, host: str | None = None,
+                 certs: dict | None = None,
                  check_config: bool = True, keep_tmp: bool | None = None) -> None:
         domains = list(domains)
         super().__init__(domain=domains[0], keep_tmp=keep_tmp)
@@ -71,10 +76,15 @@ class KeyfedServer(ServerProcess):
         self.config_file = self.tmp / "keyfed.toml"
         self.data_dir = self.tmp / "data"
         self.config: dict = {}
+        if host is not None:
+            self.host = host
+        self.cert_overrides = dict(certs or {})
 
     def default_config(self) -> dict:
         """The document before overrides (docs/config.md; paths relative to the config)."""
         hosts = [{"domain": d, "certificate": f"certs/{d}.crt", "key": f"certs/{d}.key"}
+                 if self.cert_overrides.get(d, True) is not None else
+                 {"domain": d, "certificate": "", "key": ""}
                  for d in self.domains]
         listeners = [{"type": t, "address": self.host, "port": self.listeners[t]}
                      for t in self.listener_types]
@@ -91,7 +101,11 @@ class KeyfedServer(ServerProcess):
     def _prepare(self) -> None:
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
         for domain in self.domains:
-            files = self.ca.issue(domain, client_auth=True)
+            files = self.cert_overrides.get(domain, True)
+            if files is None:
+                continue
+            if files is True:
+                files = self.ca.issue(domain, client_auth=True)
             self.ca.install(files, self.tmp / "certs", domain)
         self.listeners = assign_ports(self.listener_types, self.fixed_ports)
         self.config = toml_writer.deep_merge(self.default_config(), self.overrides)
@@ -134,6 +148,21 @@ class KeyfedServer(ServerProcess):
         return subprocess.run([self.ctl, "--config", str(self.config_file), *args], input=stdin,
                               capture_output=True, text=True, timeout=timeout, check=False,
                               cwd=self.tmp, env=self._environment())
+
+    def reconfigure(self, overrides: dict, *, via: str = "keyfedctl") -> None:
+        """Deep-merges ``overrides`` into the config file and makes the running server re-read
+        it: ``keyfedctl reload`` (via="keyfedctl") or SIGHUP (via="sighup")."""
+        self.config = toml_writer.deep_merge(self.config, overrides)
+        self.config_file.write_text(toml_writer.dumps(self.config))
+        if via == "sighup":
+            if self.proc is None:
+                raise ServerError("the server is not running")
+            self.proc.send_signal(signal.SIGHUP)
+            return
+        proc = self.ctl_run("reload")
+        if proc.returncode != 0:
+            raise ServerError(f"keyfedctl reload: exit {proc.returncode}: "
+                              f"{proc.stdout}{proc.stderr}\n{tail(self.log_text(), 50)}")
 
     def add_user(self, jid: str, password: str) -> None:
         """``keyfedctl user add JID`` with the password on stdin (one line)."""

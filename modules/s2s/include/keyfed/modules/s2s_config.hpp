@@ -1,0 +1,69 @@
+#pragma once
+// The [s2s] config section (docs/federation.md, "Configuration"), in a
+// library of its own so that keyfedctl can check the file without linking the
+// module.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyfed/config/section.hpp"
+#include "keyfed/policy/facts.hpp"
+
+namespace keyfed::modules {
+
+// [[s2s.peer]]: what is required of one peer domain ("b.test", or
+// "*.example.com" for its subdomains) and the keys pinned for it.
+struct S2sPeerConfig {
+  std::string domain;
+  std::optional<policy::TrustLevel> level;  // overrides minimum_level
+  std::vector<std::string> pinSha256;       // lowercase hex SHA-256 of the SPKI
+};
+
+// [[s2s.route]]: a static route replacing DNS for one domain.
+struct S2sRouteConfig {
+  std::string domain;
+  std::string host;  // IP literal or name
+  std::uint16_t port = 5269;
+  bool directTls = false;  // XEP-0368: TLS from the first byte
+};
+
+struct S2sConfig {
+  bool requireTls = true;
+  policy::TrustLevel minimumLevel = policy::TrustLevel::trusted;
+  // Test setting only: peers that prove nothing are accepted.
+  bool promiscuous = false;
+  // When no allow/deny rule says anything: deny (the default) or allow.
+  bool defaultAllow = false;
+  std::vector<S2sPeerConfig> peers;
+  std::vector<std::string> allowDomains;
+  std::vector<std::string> denyDomains;
+  std::vector<std::string> allowNetworks;  // CIDR
+  std::vector<std::string> denyNetworks;
+  // DNS servers ("ip" or "ip:port"); empty: only static routes are used.
+  std::vector<std::string> dnsServers;
+  std::vector<S2sRouteConfig> routes;
+  // Dialback secret (XEP-0185); empty: a random one per start.
+  std::string dialbackSecret;
+  std::chrono::seconds connectTimeout{10};
+  // Bytes per second read from one peer stream; 0: unlimited.
+  std::size_t bytesPerSecond = 0;
+  // New incoming connections per address and minute; 0: unlimited.
+  std::uint32_t connectionAttempts = 60;
+  // Stanzas queued per domain pair while its outgoing stream is set up.
+  std::size_t queueSize = 1000;
+
+  // The rung required of `domain` (per-peer level, else minimum_level).
+  [[nodiscard]] policy::TrustLevel levelFor(std::string_view domain) const;
+  // Whether `spkiSha256` is a pin configured for `domain`.
+  [[nodiscard]] bool pinned(std::string_view domain, std::string_view spkiSha256) const;
+};
+
+// Registers the [s2s] section parser (S2sConfig) with the config loader.
+void registerS2sConfig(config::SectionRegistry& registry);
+
+}  // namespace keyfed::modules

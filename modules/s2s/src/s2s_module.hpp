@@ -1,0 +1,141 @@
+#pragma once
+// The s2s module: the s2s listeners and incoming sessions, outgoing sessions
+// with a queue per domain pair, the relay between the two for dialback
+// verification, the static decider installed from [s2s], and revocation
+// (every live pair re-decided when the policy changes).
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "connection_throttle.hpp"
+#include "dialback.hpp"
+#include "dialback_key.hpp"
+#include "keyfed/modules/s2s.hpp"
+#include "keyfed/net/certificate_check.hpp"
+#include "keyfed/net/listener.hpp"
+#include "keyfed/net/resolver.hpp"
+#include "keyfed/net/tls.hpp"
+#include "keyfed/server/module.hpp"
+#include "keyfed/server/server.hpp"
+
+namespace keyfed::modules::s2s {
+
+class S2sInSession;
+class S2sOutSession;
+
+class S2sModule final : public server::Module {
+ public:
+  S2sModule();
+  ~S2sModule() override;
+
+  [[nodiscard]] std::string_view name() const override { return "s2s"; }
+  base::Result<void> load(server::Server& server) override;
+  void shutdown() override;
+
+  // --- what sessions use -------------------------------------------------------------------
+  server::Server& server() { return *server_; }
+  [[nodiscard]] const S2sConfig& settings() const { return *settings_; }
+  [[nodiscard]] const DialbackKeys& keys() const { return *keys_; }
+  [[nodiscard]] const base::Logger& log() const { return log_; }
+  [[nodiscard]] net::CertificateCheck checkCertificate(const std::vector<std::string>& chain,
+                                                       std::string_view domain) const;
+  // Whether a certificate check counts for `domain`: valid, or its key pinned.
+  [[nodiscard]] bool acceptable(const net::CertificateCheck& check, std::string_view domain) const;
+  [[nodiscard]] const std::shared_ptr<net::TlsServerContext>& tlsServer() const {
+    return tlsServer_;
+  }
+  // The client context presenting `localDomain`'s certificate (one without a
+  // certificate when the domain has none).
+  [[nodiscard]] std::shared_ptr<net::TlsClientContext> tlsClient(
+      std::string_view localDomain) const;
+  [[nodiscard]] bool hasCertificate(std::string_view localDomain) const;
+  net::Resolver& resolver() { return *resolver_; }
+
+  // Asks the policy point, logs the decision with the facts.
+  policy::Decision decide(const policy::PeerFacts& facts);
+
+  // Receiving role: verify `key` with the authoritative server of `originating`;
+  // the answer goes to the incoming session `inId` (if it still exists).
+  void requestVerify(std::uint64_t inId, const std::string& receiving,
+                     const std::string& originating, const std::string& streamId,
+                     const std::string& key);
+  void verifyAnswered(std::uint64_t inId, const std::string& receiving,
+                      const std::string& originating, const std::string& streamId,
+                      const VerifyOutcome& outcome);
+
+  // Outgoing sessions report on their domain pairs.
+  void pairReady(S2sOutSession& session, const std::string& local);
+  void pairFailed(S2sOutSession& session, const std::string& local,
+                  xmpp::StanzaErrorCondition condition, const std::string& text);
+  // A ready pair's stream ended (no error for queued stanzas: there are none).
+  void pairClosed(S2sOutSession& session, const std::string& local);
+
+  // A session's connection is gone: destroy it after the current handler.
+  void release(S2sInSession* session);
+  void release(S2sOutSession* session);
+
+  [[nodiscard]] std::size_t incomingCount() const { return incoming_.size(); }
+  // Ports of the open s2s listeners (tests listen on port 0).
+  [[nodiscard]] std::vector<std::uint16_t> listeningPorts() const;
+  [[nodiscard]] std::size_t outgoingCount() const { return outgoing_.size(); }
+
+  // Back-off after a failed attempt: 1 s, doubling, at most this.
+  static constexpr std::chrono::seconds kMaxBackoff{300};
+
+ private:
+  // One (local, remote) pair on the way out.
+  struct Route {
+    enum class State { idle, pending, ready };
+    State state = State::idle;
+    S2sOutSession* session = nullptr;
+    std::deque<xml::Element> queue;
+    std::chrono::steady_clock::time_point retryAt{};
+    std::chrono::seconds backoff{0};
+    xmpp::StanzaErrorCondition lastError = xmpp::StanzaErrorCondition::remoteServerNotFound;
+    std::string lastText;
+  };
+  using PairKey = std::pair<std::string, std::string>;  // (local, remote)
+
+  base::Result<void> openListeners();
+  base::Result<void> prepareTls();
+  void installPolicy(const S2sConfig& settings);
+  void onConfigReloaded(const config::Config& next);
+  void recheckAll();
+  void accept(std::unique_ptr<net::ByteStream> stream, bool directTls);
+  bool routeRemote(server::StanzaEvent& event);
+  void startRoute(const PairKey& key, Route& route);
+  void pruneRoutes();
+  static constexpr std::size_t kPruneRoutesAt = 10000;
+  S2sOutSession& newOutgoing(const std::string& local, const std::string& remote);
+  void flush(Route& route);
+  void bounceQueue(Route& route, xmpp::StanzaErrorCondition condition, const std::string& text);
+  void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,
+              const std::string& text);
+
+  server::Server* server_ = nullptr;
+  const S2sConfig* settings_ = nullptr;
+  S2sConfig defaults_;  // when the config has no [s2s] parser registered (tests)
+  std::unique_ptr<DialbackKeys> keys_;
+  std::unique_ptr<net::CertificateVerifier> verifier_;
+  std::unique_ptr<net::Resolver> resolver_;
+  std::shared_ptr<net::TlsServerContext> tlsServer_;
+  std::map<std::string, std::shared_ptr<net::TlsClientContext>, std::less<>> tlsClients_;
+  std::shared_ptr<net::TlsClientContext> tlsClientAnonymous_;
+  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<S2sInSession>> incoming_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<S2sOutSession>> outgoing_;
+  std::map<PairKey, Route> routes_;
+  std::size_t pruneAt_ = kPruneRoutesAt;
+  std::unique_ptr<ConnectionThrottle> throttle_;
+  std::uint64_t lastId_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  base::Logger log_{"s2s"};
+};
+
+}  // namespace keyfed::modules::s2s

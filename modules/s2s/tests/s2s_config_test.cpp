@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "keyfed/config/config.hpp"
+#include "keyfed/modules/s2s_config.hpp"
+
+namespace keyfed::modules {
+namespace {
+
+constexpr const char* kBase = R"(
+[server]
+data_dir = "data"
+[[virtual_host]]
+domain = "a.test"
+certificate = ""
+key = ""
+[c2s]
+require_tls = false
+[[listener]]
+type = "c2s"
+port = 0
+)";
+
+base::Result<config::Config> load(const std::string& s2s) {
+  config::SectionRegistry registry;
+  registerS2sConfig(registry);
+  return config::loadConfigFromString(std::string(kBase) + s2s, "/tmp/keyfed.toml", registry);
+}
+
+TEST(S2sConfig, DefaultsAreClosedAndTrusted) {
+  auto config = load("");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto* s2s = config->section<S2sConfig>("s2s");
+  ASSERT_NE(s2s, nullptr);
+  EXPECT_TRUE(s2s->requireTls);
+  EXPECT_EQ(s2s->minimumLevel, policy::TrustLevel::trusted);
+  EXPECT_FALSE(s2s->defaultAllow);
+  EXPECT_FALSE(s2s->promiscuous);
+  EXPECT_TRUE(s2s->dialbackSecret.empty());
+  EXPECT_EQ(s2s->connectTimeout, std::chrono::seconds(10));
+}
+
+TEST(S2sConfig, ReadsPeersRoutesAndLists) {
+  auto config = load(R"(
+[s2s]
+minimum_level = "secure"
+default = "allow"
+deny_domains = ["evil.test", "*.spam.test"]
+allow_networks = ["127.0.0.0/8"]
+dialback_secret = "s3cret"
+bytes_per_second = 100000
+[[s2s.peer]]
+domain = "b.test"
+level = "pinned"
+pin_sha256 = ["AB00000000000000000000000000000000000000000000000000000000000000"]
+[[s2s.peer]]
+domain = "*.example.org"
+level = "verified"
+[[s2s.route]]
+domain = "b.test"
+address = "127.0.0.2:5270"
+direct_tls = true
+[[s2s.route]]
+domain = "c.test"
+address = "[::1]"
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto& s2s = *config->section<S2sConfig>("s2s");
+  EXPECT_EQ(s2s.minimumLevel, policy::TrustLevel::secure);
+  EXPECT_TRUE(s2s.defaultAllow);
+  EXPECT_EQ(s2s.levelFor("b.test"), policy::TrustLevel::pinned);
+  EXPECT_EQ(s2s.levelFor("muc.example.org"), policy::TrustLevel::verified);
+  EXPECT_EQ(s2s.levelFor("c.test"), policy::TrustLevel::secure);
+  EXPECT_TRUE(
+      s2s.pinned("b.test", "ab00000000000000000000000000000000000000000000000000000000000000"));
+  EXPECT_FALSE(
+      s2s.pinned("c.test", "ab00000000000000000000000000000000000000000000000000000000000000"));
+  ASSERT_EQ(s2s.routes.size(), 2U);
+  EXPECT_EQ(s2s.routes[0].host, "127.0.0.2");
+  EXPECT_EQ(s2s.routes[0].port, 5270);
+  EXPECT_TRUE(s2s.routes[0].directTls);
+  EXPECT_EQ(s2s.routes[1].host, "::1");
+  EXPECT_EQ(s2s.routes[1].port, 5269);
+  EXPECT_EQ(s2s.bytesPerSecond, 100000U);
+}
+
+TEST(S2sConfig, RefusesWhatCannotWork) {
+  for (const char* bad : {
+           "[s2s]\nminimum_level = \"none\"\n",
+           "[s2s]\ndefault = \"maybe\"\n",
+           "[s2s]\nallow_networks = [\"10.0.0.0/33\"]\n",
+           "[s2s]\ndeny_domains = [\"bad domain\"]\n",
+           "[s2s]\ndns_servers = [\"dns.example\"]\n",
+           "[[s2s.route]]\ndomain = \"b.test\"\naddress = \"127.0.0.1:99999\"\n",
+           "[[s2s.route]]\naddress = \"127.0.0.1:5269\"\n",
+           "[[s2s.peer]]\ndomain = \"b.test\"\npin_sha256 = [\"abc\"]\n",
+           "[s2s]\nunknown_key = 1\n",
+       }) {
+    auto config = load(bad);
+    EXPECT_FALSE(config) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace keyfed::modules

@@ -1,0 +1,410 @@
+// Two servers in one process federating over real loopback sockets: dialback
+// in both roles, the policy point on each pair, bounces, back-off,
+// multiplexing and revocation. (TLS and certificates: tests/e2e.)
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "keyfed/modules/s2s.hpp"
+#include "keyfed/server/test_server.hpp"
+#include "keyfed/xml/writer.hpp"
+#include "keyfed/xmpp/namespaces.hpp"
+#include "keyfed/xmpp/stanza.hpp"
+#include "s2s_module.hpp"
+
+namespace keyfed::modules::s2s {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::uint16_t freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+S2sConfig openPolicy() {
+  S2sConfig c;
+  c.requireTls = false;  // no certificates in unit tests
+  c.minimumLevel = policy::TrustLevel::verified;
+  c.defaultAllow = true;
+  c.dialbackSecret = "unit-test-secret";
+  return c;
+}
+
+// One server: its domains, an s2s listener on `port`, routes to the others.
+struct Peer {
+  Peer(std::vector<std::string> domains, std::uint16_t port, S2sConfig s2s)
+      : ts(std::move(domains)) {
+    ts.config.sections["s2s"] = std::move(s2s);
+    config::Listener listener;
+    listener.type = config::ListenerType::s2s;
+    listener.address = "127.0.0.1";
+    listener.port = port;
+    ts.config.listeners.push_back(listener);
+  }
+  void start() {
+    auto owned = std::make_unique<S2sModule>();
+    module = owned.get();
+    std::vector<std::unique_ptr<server::Module>> modules;
+    modules.push_back(std::move(owned));
+    auto started = ts.start(std::move(modules));
+    ASSERT_TRUE(started) << started.error().describe();
+  }
+  S2sConfig& settings() { return *std::any_cast<S2sConfig>(&ts.config.sections["s2s"]); }
+
+  server::TestServer ts;
+  S2sModule* module = nullptr;
+};
+
+xml::Element chat(std::string_view to, std::string_view body) {
+  xml::Element m("message", std::string(xmpp::ns::client));
+  m.setAttr("to", to).setAttr("type", "chat").setAttr("id", "m1");
+  m.addChild("body", std::string(xmpp::ns::client)).addText(body);
+  return m;
+}
+
+class S2sLoopback : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    portA = freePort();
+    portB = freePort();
+  }
+
+  void makePeers(S2sConfig a, S2sConfig b, std::vector<std::string> domainsA = {"a.test"}) {
+    a.routes.push_back({"b.test", "127.0.0.1", portB, false});
+    b.routes.push_back({"a.test", "127.0.0.1", portA, false});
+    for (const auto& d : domainsA) {
+      if (d != "a.test") b.routes.push_back({d, "127.0.0.1", portA, false});
+    }
+    peerA = std::make_unique<Peer>(std::move(domainsA), portA, std::move(a));
+    peerB = std::make_unique<Peer>(std::vector<std::string>{"b.test"}, portB, std::move(b));
+    peerA->start();
+    peerB->start();
+  }
+
+  // Runs both loops until `done` or the deadline.
+  bool pumpUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      auto ran = peerA->ts.loop.poll() + peerB->ts.loop.poll();
+      for (auto* peer : extra) ran += peer->ts.loop.poll();
+      if (ran == 0) std::this_thread::sleep_for(1ms);
+    }
+    return done();
+  }
+
+  std::uint16_t portA = 0;
+  std::uint16_t portB = 0;
+  std::unique_ptr<Peer> peerA;
+  std::unique_ptr<Peer> peerB;
+  std::vector<Peer*> extra;  // more servers to run
+};
+
+const xml::Element* errorCondition(const xml::Element& stanza, std::string_view name) {
+  const auto* error = stanza.child("error", {});
+  return error == nullptr ? nullptr : error->child(name, xmpp::ns::stanzas);
+}
+
+TEST_F(S2sLoopback, MessagesCrossBothWaysWithDialback) {
+  makePeers(openPolicy(), openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+
+  alice->sendToServer(chat("bob@b.test/desk", "hello bob"));
+  ASSERT_TRUE(pumpUntil([&] { return !bob->received.empty(); }));
+  const auto& got = bob->received.front();
+  EXPECT_EQ(got.attr("from"), "alice@a.test/phone");
+  EXPECT_EQ(got.ns(), xmpp::ns::server);
+  EXPECT_EQ(got.childText("body", xmpp::ns::server), "hello bob");
+
+  bob->sendToServer(chat("alice@a.test/phone", "hello alice"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  EXPECT_EQ(alice->received.front().attr("from"), "bob@b.test/desk");
+  // One stream each way, each carrying its pair.
+  EXPECT_EQ(peerA->module->outgoingCount(), 1U);
+  EXPECT_EQ(peerB->module->outgoingCount(), 1U);
+  EXPECT_EQ(peerA->module->incomingCount(), 1U);
+}
+
+TEST_F(S2sLoopback, APeerBelowTheRequiredLevelIsRefused) {
+  auto strict = openPolicy();
+  strict.minimumLevel = policy::TrustLevel::secure;  // TLS + dialback; A has no TLS here
+  makePeers(openPolicy(), strict);
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+
+  alice->sendToServer(chat("bob@b.test/desk", "let me in"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  const auto& bounce = alice->received.front();
+  EXPECT_EQ(xmpp::stanzaType(bounce), "error");
+  EXPECT_NE(errorCondition(bounce, "policy-violation"), nullptr) << xml::toString(bounce);
+  const std::string text = bounce.child("error", {})->childText("text", xmpp::ns::stanzas);
+  EXPECT_NE(text.find("'secure' is required"), std::string::npos) << text;
+  EXPECT_TRUE(bob->received.empty());
+}
+
+TEST_F(S2sLoopback, AnUnreachableDomainBouncesAndBacksOff) {
+  makePeers(openPolicy(), openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  // c.test has no route and DNS is off: nothing to connect to.
+  alice->sendToServer(chat("carol@c.test", "anyone?"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  EXPECT_NE(errorCondition(alice->received.front(), "remote-server-not-found"), nullptr)
+      << xml::toString(alice->received.front());
+  alice->received.clear();
+  // Within the back-off the answer comes without a new attempt.
+  alice->sendToServer(chat("carol@c.test", "still?"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  EXPECT_NE(errorCondition(alice->received.front(), "remote-server-not-found"), nullptr);
+  EXPECT_EQ(peerA->module->outgoingCount(), 0U);
+}
+
+TEST_F(S2sLoopback, AnUnansweredPeerBouncesWithAConnectionFailure) {
+  // b.test's route points at a port nobody listens on.
+  auto a = openPolicy();
+  a.routes.push_back({"nobody.test", "127.0.0.1", freePort(), false});
+  makePeers(a, openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  alice->sendToServer(chat("x@nobody.test", "hello?"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  const auto& bounce = alice->received.front();
+  ASSERT_NE(errorCondition(bounce, "remote-server-not-found"), nullptr) << xml::toString(bounce);
+  const std::string text = bounce.child("error", {})->childText("text", xmpp::ns::stanzas);
+  EXPECT_NE(text.find("cannot connect to nobody.test"), std::string::npos) << text;
+}
+
+TEST_F(S2sLoopback, SecondLocalDomainIsMultiplexedOnTheSameStream) {
+  makePeers(openPolicy(), openPolicy(), {"a.test", "chat.a.test"});
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto carol = peerA->ts.connect("carol", "chat.a.test", "pc");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+
+  alice->sendToServer(chat("bob@b.test/desk", "one"));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 1; }));
+  carol->sendToServer(chat("bob@b.test/desk", "two"));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 2; }));
+  EXPECT_EQ(bob->received[1].attr("from"), "carol@chat.a.test/pc");
+  EXPECT_EQ(peerA->module->outgoingCount(), 1U);
+  EXPECT_EQ(peerB->module->incomingCount(), 1U);
+}
+
+TEST_F(S2sLoopback, RevokingAPeerClosesItsLiveStream) {
+  makePeers(openPolicy(), openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+  alice->sendToServer(chat("bob@b.test/desk", "before"));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 1; }));
+  ASSERT_EQ(peerB->module->incomingCount(), 1U);
+
+  // B's administrator denies a.test and reloads.
+  config::Config next = peerB->ts.config;
+  auto revoked = peerB->settings();
+  revoked.denyDomains = {"a.test"};
+  next.sections["s2s"] = revoked;
+  peerB->ts.server->reload(next);
+  ASSERT_TRUE(pumpUntil(
+      [&] { return peerB->module->incomingCount() == 0 && peerA->module->outgoingCount() == 0; },
+      1s));
+
+  // The next message from a.test is refused by B; alice learns why.
+  alice->sendToServer(chat("bob@b.test/desk", "after"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  EXPECT_NE(errorCondition(alice->received.front(), "policy-violation"), nullptr)
+      << xml::toString(alice->received.front());
+  EXPECT_EQ(bob->received.size(), 1U);
+  peerB->ts.server->reload(peerB->ts.config);  // `next` goes out of scope
+}
+
+TEST_F(S2sLoopback, AKeyTheAuthoritativeServerDoesNotConfirmIsRefused) {
+  // B finds a.test's authoritative server at another address than the one
+  // that connected claiming to be a.test: that server (another secret) does
+  // not confirm the key, so the claimant is a spoofer.
+  const auto authorityPort = freePort();
+  auto a = openPolicy();
+  a.routes.push_back({"b.test", "127.0.0.1", portB, false});
+  auto b = openPolicy();
+  b.routes.push_back({"a.test", "127.0.0.1", authorityPort, false});
+  auto real = openPolicy();
+  real.dialbackSecret = "the-real-a.test-secret";
+  peerA = std::make_unique<Peer>(std::vector<std::string>{"a.test"}, portA, a);
+  peerB = std::make_unique<Peer>(std::vector<std::string>{"b.test"}, portB, b);
+  Peer authority({"a.test"}, authorityPort, real);
+  peerA->start();
+  peerB->start();
+  authority.start();
+  extra.push_back(&authority);
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+
+  alice->sendToServer(chat("bob@b.test/desk", "it is really me"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  // XEP-0220 2.1.4: an invalid result bounces with internal-server-error.
+  EXPECT_NE(errorCondition(alice->received.front(), "internal-server-error"), nullptr)
+      << xml::toString(alice->received.front());
+  EXPECT_TRUE(bob->received.empty());
+  EXPECT_TRUE(pumpUntil([&] { return peerB->module->incomingCount() == 0; }));
+  extra.clear();
+}
+
+// A plain TCP client for what a real server would never send.
+class RawClient {
+ public:
+  explicit RawClient(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::fcntl(fd_, F_SETFL, O_NONBLOCK);
+  }
+  ~RawClient() { ::close(fd_); }
+  [[nodiscard]] bool connected() const { return connected_; }
+  // Writes what the socket takes now; returns how much.
+  std::size_t write(std::string_view bytes) {
+    const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+  }
+  // Reads what is there; false once the peer closed.
+  bool read() {
+    char buf[4096];
+    for (;;) {
+      const auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n > 0) {
+        text.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0) closed = true;
+      return !closed;
+    }
+  }
+  std::string text;
+  bool closed = false;
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+constexpr std::string_view kHeader =
+    "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+    "xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' "
+    "from='a.test' to='b.test' version='1.0'>";
+
+TEST_F(S2sLoopback, APeerSendingFasterThanItsRateIsDisconnected) {
+  auto slow = openPolicy();
+  slow.bytesPerSecond = 2000;
+  makePeers(openPolicy(), slow);
+  RawClient raw(portB);
+  ASSERT_TRUE(raw.connected());
+  raw.write(kHeader);
+  // 1.2 MB of whitespace keepalives at once: more than the backlog a stream may
+  // hold (the stanza limit plus four seconds' worth at 2000 bytes per second).
+  const std::string flood(1200000, ' ');
+  std::size_t sent = 0;
+  ASSERT_TRUE(pumpUntil(
+      [&] {
+        if (sent < flood.size()) sent += raw.write(std::string_view(flood).substr(sent));
+        raw.read();
+        return raw.closed;
+      },
+      10s));
+  EXPECT_NE(raw.text.find("<policy-violation"), std::string::npos) << raw.text;
+  EXPECT_NE(raw.text.find("bytes per second"), std::string::npos) << raw.text;
+}
+
+TEST_F(S2sLoopback, ConnectionAttemptsPerAddressAreLimited) {
+  auto guarded = openPolicy();
+  guarded.connectionAttempts = 2;
+  makePeers(openPolicy(), guarded);
+  RawClient first(portB), second(portB), third(portB);
+  for (auto* raw : {&first, &second, &third}) raw->write(kHeader);
+  ASSERT_TRUE(pumpUntil([&] {
+    first.read();
+    second.read();
+    third.read();
+    return third.closed && !first.text.empty() && !second.text.empty();
+  }));
+  EXPECT_TRUE(third.text.empty());  // refused before a single byte
+  EXPECT_NE(first.text.find("<stream:features"), std::string::npos);
+  EXPECT_FALSE(first.closed);
+}
+
+TEST_F(S2sLoopback, IdleStreamsAreClosedAndReopenedOnDemand) {
+  makePeers(openPolicy(), openPolicy());
+  peerA->ts.config.limits.s2sIdleTimeout = 1s;
+  peerB->ts.config.limits.s2sIdleTimeout = 1s;
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+  alice->sendToServer(chat("bob@b.test/desk", "one"));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 1; }));
+  peerA->ts.clock.advance(2s);
+  peerB->ts.clock.advance(2s);
+  ASSERT_TRUE(pumpUntil(
+      [&] { return peerA->module->outgoingCount() == 0 && peerB->module->incomingCount() == 0; },
+      5s));
+  alice->sendToServer(chat("bob@b.test/desk", "two"));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 2; }));
+  EXPECT_TRUE(alice->received.empty());
+}
+
+TEST_F(S2sLoopback, AFailedDomainIsRetriedOnceTheBackOffIsOver) {
+  auto a = openPolicy();
+  const auto latePort = freePort();
+  a.routes.push_back({"late.test", "127.0.0.1", latePort, false});
+  makePeers(a, openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  alice->sendToServer(chat("x@late.test", "first"));
+  ASSERT_TRUE(pumpUntil([&] { return alice->received.size() == 1; }));
+
+  // late.test comes up; within the back-off nothing is tried ...
+  Peer late({"late.test"}, latePort, [&] {
+    auto c = openPolicy();
+    c.routes.push_back({"a.test", "127.0.0.1", portA, false});
+    return c;
+  }());
+  late.start();
+  extra.push_back(&late);
+  auto x = late.ts.connect("x", "late.test", "r");
+  alice->sendToServer(chat("x@late.test/r", "second"));
+  ASSERT_TRUE(pumpUntil([&] { return alice->received.size() == 2; }));
+  EXPECT_EQ(peerA->module->outgoingCount(), 0U);
+  // ... after it, the next stanza connects.
+  peerA->ts.clock.advance(2s);
+  alice->sendToServer(chat("x@late.test/r", "third"));
+  ASSERT_TRUE(pumpUntil([&] { return x->received.size() == 1; }));
+  EXPECT_EQ(x->received.front().childText("body", xmpp::ns::server), "third");
+  extra.clear();
+}
+
+TEST_F(S2sLoopback, TheQueueOfAPairIsBounded) {
+  auto a = openPolicy();
+  a.queueSize = 3;
+  makePeers(a, openPolicy());
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+  for (int i = 0; i < 5; ++i) alice->sendToServer(chat("bob@b.test/desk", std::to_string(i)));
+  ASSERT_TRUE(pumpUntil([&] { return bob->received.size() == 3 && alice->received.size() == 2; }));
+  for (const auto& bounce : alice->received) {
+    EXPECT_NE(errorCondition(bounce, "resource-constraint"), nullptr);
+  }
+}
+
+}  // namespace
+}  // namespace keyfed::modules::s2s
