@@ -7,7 +7,7 @@
 namespace keyfed::server {
 
 TestClientSession::TestClientSession(Server& server, std::string user, std::string host,
-                                     std::string resource)
+                                     const std::string& resource)
     : server_(server) {
   auto jid = xmpp::Jid::make(user, host, resource);
   setStreamDomain(host);

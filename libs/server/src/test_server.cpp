@@ -17,7 +17,7 @@ namespace {
 
 }  // namespace
 
-TestServer::TestServer(std::vector<std::string> domains, std::string_view extraConfig) {
+TestServer::TestServer(const std::vector<std::string>& domains, std::string_view extraConfig) {
   std::string pattern = (std::filesystem::temp_directory_path() / "keyfed-test-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) die("mkdtemp failed");
   dir = pattern;

@@ -43,7 +43,7 @@ inline xml::Element iq(std::string_view type, std::string_view to, xml::Element 
   return q;
 }
 
-inline xml::Element items(std::string_view name, std::vector<std::string> jids) {
+inline xml::Element items(std::string_view name, const std::vector<std::string>& jids) {
   xml::Element e{std::string(name), std::string(ns::blocking)};
   for (const auto& j : jids) e.addChild("item", std::string(ns::blocking)).setAttr("jid", j);
   return e;

@@ -13,7 +13,11 @@ namespace {
 using xmpp::StreamErrorCondition;
 namespace ns = xmpp::ns;
 
-const xml::Prefix kStreamPrefix{"stream", std::string(ns::stream)};
+// The stream prefix every stanza is written under (built once, on first use).
+const xml::Prefix& streamPrefix() {
+  static const xml::Prefix prefix{"stream", std::string(ns::stream)};
+  return prefix;
+}
 
 xml::ParserLimits parserLimits(const config::Config& config) {
   xml::ParserLimits limits;
@@ -117,7 +121,7 @@ void C2sSession::send(const xml::Element& stanza) {
   // Stanzas from s2s are in jabber:server: write them as the client's stanzas,
   // which differ only in the (implicit) default namespace.
   const std::string_view defaultNs = stanza.ns() == ns::server ? ns::server : ns::client;
-  xml::serialize(stanza, out_, xml::WriteContext{defaultNs, {&kStreamPrefix, 1}});
+  xml::serialize(stanza, out_, xml::WriteContext{defaultNs, {&streamPrefix(), 1}});
   sendRaw(out_);
 }
 
@@ -139,7 +143,7 @@ void C2sSession::closeWithError(StreamErrorCondition condition, std::string_view
   if (!headerSent_) sendHeader(server_.config().virtualHosts.front().domain);
   out_.clear();
   xml::serialize(xmpp::makeStreamError(condition, text), out_,
-                 xml::WriteContext{ns::client, {&kStreamPrefix, 1}});
+                 xml::WriteContext{ns::client, {&streamPrefix(), 1}});
   xml::writeStreamClose(out_);
   sendRaw(out_);
   closing_ = true;
@@ -357,7 +361,7 @@ void C2sSession::replyIqError(const xml::Element& iq, xmpp::StanzaErrorCondition
 void C2sSession::handleBeforeBind(xml::Element&& stanza) {
   const bool isIq = xmpp::stanzaKind(stanza) == xmpp::StanzaKind::iq;
   if (!authenticated()) {
-    if (isIq && !tlsRequiredButMissing() && streamDomain().size() > 0) {
+    if (isIq && !tlsRequiredButMissing() && !streamDomain().empty()) {
       handlePreAuthIq(std::move(stanza));
       return;
     }

@@ -9,7 +9,7 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const base::SteadyTime t0{std::chrono::hours{1}};
+constexpr base::SteadyTime t0{std::chrono::hours{1}};
 
 TEST(CreationLimiter, AllowsUpToTheLimitPerWindowAndAddress) {
   CreationLimiter limiter(2, minutes(10));

@@ -15,7 +15,8 @@ class TestClientSession final : public ClientSession {
  public:
   // Authenticated as user@host and bound to `resource`; registered with the
   // server's session registry until destroyed.
-  TestClientSession(Server& server, std::string user, std::string host, std::string resource);
+  TestClientSession(Server& server, std::string user, std::string host,
+                    const std::string& resource);
   ~TestClientSession() override;
   TestClientSession(const TestClientSession&) = delete;
   TestClientSession& operator=(const TestClientSession&) = delete;

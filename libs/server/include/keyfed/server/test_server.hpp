@@ -22,7 +22,7 @@ class TestServer {
  public:
   // `extraConfig` is appended to a minimal TOML config serving `domains`
   // (no certificates, no listeners). Aborts the test binary on a bad config.
-  explicit TestServer(std::vector<std::string> domains = {"example.test"},
+  explicit TestServer(const std::vector<std::string>& domains = {"example.test"},
                       std::string_view extraConfig = {});
   ~TestServer();
 
