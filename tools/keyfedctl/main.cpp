@@ -7,6 +7,7 @@
 
 #include "admin_commands.hpp"
 #include "context.hpp"
+#include "fac_commands.hpp"
 #include "keyfed/base/log.hpp"
 #include "keyfed/config/config.hpp"
 #include "user_commands.hpp"
@@ -22,6 +23,14 @@ struct Options {
   std::string domain;
   std::string command;
   std::string argsJson;
+  ctl::FacRequestOptions fac;
+  std::string submitFile;
+  ctl::AuditOptions audit;
+  bool json = false;
+  long long entryId = 0;
+  std::string policyKind;
+  std::string policySpec;
+  long long validity = 0;
 };
 
 }  // namespace
@@ -31,8 +40,8 @@ int main(int argc, char** argv) {
   CLI::App app{"keyfedctl: manage the accounts of a keyfed server and talk to it while it runs"};
   app.fallthrough();  // global options may also follow the subcommand
   app.require_subcommand(1);
-  app.add_option("-c,--config", o.configFile, "the server's configuration file")
-      ->required()
+  // Required by every command but `fac request` without --to (checked below).
+  app.add_option("-c,--config", o.configFile, "the server's configuration file (required)")
       ->envname("KEYFED_CONFIG");
   app.add_option("--timeout", o.timeoutSeconds,
                  "seconds to wait for the running server (default 10)")
@@ -56,6 +65,49 @@ int main(int argc, char** argv) {
   admin->add_option("command", o.command, "command name (\"help\" lists them)")->required();
   admin->add_option("args", o.argsJson, "arguments as a JSON object");
 
+  auto* fac = app.add_subcommand("fac", "FAC agent requests (docs/fac-protocol.md)");
+  fac->require_subcommand(1);
+  auto* request = fac->add_subcommand(
+      "request", "build and sign a request; print it, or send it with --to and print the answer");
+  request->add_option("--key", o.fac.keyFile, "the requester's private key file (keynote keygen)")
+      ->required();
+  request->add_option("--credential", o.fac.credentialFiles, "a KeyNote credential file (repeat)");
+  request->add_option("--attr", o.fac.attributes, "an action attribute NAME=VALUE (repeat)");
+  request->add_option("--target", o.fac.target, "the domain whose agent decides (default: --to's)");
+  request->add_option("--to", o.fac.to,
+                      "send through the running server to this agent JID (DOMAIN/fac)");
+  request->add_option("--algorithm", o.fac.algorithm,
+                      "signature algorithm (default: by key, e.g. sig-ed25519-sha512-hex:)");
+  auto* submit = fac->add_subcommand("submit", "have the local agent decide a request (JSON)");
+  submit->add_option("file", o.submitFile, "the request file, or - for stdin (default)");
+
+  auto* audit = app.add_subcommand("audit", "the FAC audit log, newest first");
+  audit->add_option("--event", o.audit.event, "request, decision, change, expiry, revoke, ...");
+  audit->add_option("--request", o.audit.requestId, "one request's records");
+  audit->add_option("--outcome", o.audit.outcome,
+                    "granted, refused, applied, expired, fac.replay, ...");
+  audit->add_option("--peer", o.audit.peer, "who delivered the requests");
+  audit->add_option("--entry", o.audit.entry, "records about one live policy entry");
+  audit->add_option("--since", o.audit.since, "records at or after this Unix time");
+  audit->add_option("--last", o.audit.last, "records of the last SECONDS");
+  audit->add_option("--limit", o.audit.limit, "at most this many records (default 50)")
+      ->check(CLI::Range(1, 10000));
+  audit->add_flag("--json", o.audit.json, "print the records as JSON");
+
+  auto* policy = app.add_subcommand("policy", "the live federation policy");
+  policy->require_subcommand(1);
+  auto* policyList = policy->add_subcommand("list", "the live entries");
+  policyList->add_flag("--json", o.json, "print the entries as JSON");
+  auto* policyRevoke = policy->add_subcommand("revoke", "remove a live entry at once");
+  policyRevoke->add_option("id", o.entryId, "the entry's id (policy list)")->required();
+  auto* policyAdd = policy->add_subcommand("add", "add an entry as the administrator");
+  policyAdd
+      ->add_option("kind", o.policyKind,
+                   "whitelist, packet_filter, content_filter or authentication")
+      ->required();
+  policyAdd->add_option("spec", o.policySpec, "the rule as JSON (docs/policy.md)")->required();
+  policyAdd->add_option("--validity", o.validity, "seconds until it expires (default: never)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +117,12 @@ int main(int argc, char** argv) {
 
   // Storage and config messages are for the server's log; here only problems.
   base::configureLogging(base::LogLevel::warn);
+  // Signing a request to print it needs no server and no config.
+  if (*request && o.fac.to.empty()) return ctl::facRequest(ctl::Context{}, o.fac);
+  if (o.configFile.empty()) {
+    ctl::printError("--config FILE (or KEYFED_CONFIG) is required");
+    return ctl::kExitUsage;
+  }
   // The same file as the daemon reads, with the same module sections.
   auto config = config::loadConfig(o.configFile, app::configSections());
   if (!config) return ctl::failure(config.error());
@@ -78,5 +136,11 @@ int main(int argc, char** argv) {
   if (*status) return ctl::status(ctx);
   if (*reload) return ctl::adminCommand(ctx, "reload", {});
   if (*admin) return ctl::adminCommand(ctx, o.command, o.argsJson);
+  if (*request) return ctl::facRequest(ctx, o.fac);
+  if (*submit) return ctl::facSubmit(ctx, o.submitFile);
+  if (*audit) return ctl::audit(ctx, o.audit);
+  if (*policyList) return ctl::policyList(ctx, o.json);
+  if (*policyRevoke) return ctl::policyRevoke(ctx, o.entryId);
+  if (*policyAdd) return ctl::policyAdd(ctx, o.policyKind, o.policySpec, o.validity);
   return ctl::kExitUsage;  // unreachable: require_subcommand
 }

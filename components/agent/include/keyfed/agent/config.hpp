@@ -1,0 +1,72 @@
+#pragma once
+// The [agent] section of keyfed.toml (docs/policy.md, "Configuration"):
+//
+//   [agent]
+//   enabled = true
+//   policy_files = ["policy/whitelist.kn"]   # KeyNote POLICY assertions (trusted)
+//   compliance_values = ["false", "true"]    # ascending; the first refuses
+//   default_validity = 3600                  # seconds, when a request asks none
+//   max_validity = 86400                     # no grant lasts longer
+//   timestamp_window = 300                   # seconds either side of the agent's clock
+//   [[agent.validity]]                       # optional: a compliance value's longest grant
+//   value = "hour"
+//   seconds = 3600
+//   [[agent.group]]                          # packet-filter groups (GroupName)
+//   name = "staff"
+//   members = ["boss@target.example"]
+//
+// The policy files are read and checked when the configuration is loaded, so
+// `keyfed --check-config` and a reload (SIGHUP) refuse a broken policy and the
+// running one stays.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "keyfed/config/section.hpp"
+
+namespace keyfed::agent {
+
+struct ValidityBound {
+  std::string value;  // a compliance value
+  std::chrono::seconds seconds{0};
+};
+
+struct Group {
+  std::string name;
+  std::vector<std::string> members;  // bare JIDs
+};
+
+struct AgentConfig {
+  bool enabled = false;
+  std::vector<std::filesystem::path> policyFiles;  // absolute
+  // The policy assertions read from policyFiles when the config was loaded,
+  // one text per assertion, in file order.
+  std::vector<std::string> policyAssertions;
+  std::vector<std::string> complianceValues{"false", "true"};
+  std::vector<ValidityBound> validity;
+  std::chrono::seconds defaultValidity{3600};
+  std::chrono::seconds maxValidity{86400};
+  std::chrono::seconds timestampWindow{300};
+  std::vector<Group> groups;
+
+  // The longest grant the compliance value `value` allows (maxValidity when
+  // the value has no [[agent.validity]] entry).
+  [[nodiscard]] std::chrono::seconds boundFor(std::string_view value) const;
+  [[nodiscard]] bool isMember(std::string_view group, std::string_view bareJid) const;
+};
+
+inline constexpr std::string_view kSectionName = "agent";
+
+// Registers the [agent] section with the loader (apps/keyfed/sections.cpp and
+// keyfedctl, which read the same file).
+base::Result<void> registerAgentConfig(config::SectionRegistry& registry);
+
+// Parses the section's table (what the registered parser runs); exposed for tests.
+AgentConfig parseAgentConfig(config::TableReader& table);
+
+// Reads the KeyNote assertions of a policy file: each must parse (strictly).
+base::Result<std::vector<std::string>> readPolicyFile(const std::filesystem::path& file);
+
+}  // namespace keyfed::agent
