@@ -77,7 +77,7 @@ int run(ConfigHistory& history) {
   }
   net::EventLoop loop;
   server::Server server(config, **storage, loop, base::SystemClock::instance());
-  app::addBuiltinModules(server);
+  agent::AgentModule& agentModule = app::addBuiltinModules(server);
   if (auto started = server.start(); !started) {
     log.error("cannot start: {}", started.error().describe());
     return kExitStartup;
@@ -92,6 +92,7 @@ int run(ConfigHistory& history) {
   };
   if (!config.server.adminSocket.empty()) {
     app::registerAdminCommands(admin, server, reload);
+    agent::registerAgentAdminCommands(admin, agentModule);
     if (auto listening = admin.listen(config.server.adminSocket); !listening) {
       log.error("admin socket: {}", listening.error().describe());
       return kExitStartup;

@@ -14,7 +14,7 @@
 
 namespace keyfed::app {
 
-void addBuiltinModules(server::Server& server) {
+agent::AgentModule& addBuiltinModules(server::Server& server) {
   // Feature modules first so their hooks and disco features exist before the
   // first client connects; c2s (which opens the listeners) last.
   server.addModule(modules::makeBlockingModule());
@@ -27,8 +27,14 @@ void addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeTimeModule());
   server.addModule(modules::makeVCardModule());
   server.addModule(modules::makeRegisterModule());
+  // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
+  auto fac = agent::makeAgentModule();
+  agent::AgentModule& agentModule = *fac;
+  server.addModule(std::move(fac));
+  server.addModule(agent::makeStanzaPolicyModule());
   server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
+  return agentModule;
 }
 
 }  // namespace keyfed::app

@@ -1,5 +1,6 @@
 #include "sections.hpp"
 
+#include "keyfed/agent/config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 
 namespace keyfed::app {
@@ -7,6 +8,7 @@ namespace keyfed::app {
 config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
+  (void)agent::registerAgentConfig(registry);
   return registry;
 }
 
