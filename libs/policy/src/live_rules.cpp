@@ -16,7 +16,7 @@ using nlohmann::json;
 constexpr const char* kRuleError = "policy.rule";
 constexpr std::size_t kMaxPatternBytes = 2048;
 constexpr std::size_t kMaxValueBytes = 3071;  // a JID
-constexpr std::int64_t kMaxPatternMemory = 256 * 1024;
+constexpr std::int64_t kMaxPatternMemory = std::int64_t{256} * 1024;
 
 base::Failure bad(std::string message) {
   return base::fail(kRuleError, std::move(message));

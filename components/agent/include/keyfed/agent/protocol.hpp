@@ -21,9 +21,9 @@ inline constexpr int kProtocolVersion = 0;
 inline constexpr std::string_view kSignaturePrefix = "keyfed-fac-request:0\n";
 
 // Hard limits on a request (docs/fac-protocol.md, "Limits").
-inline constexpr std::size_t kMaxRequestBytes = 256 * 1024;
+inline constexpr std::size_t kMaxRequestBytes = std::size_t{256} * 1024;
 inline constexpr std::size_t kMaxCredentials = 32;
-inline constexpr std::size_t kMaxCredentialBytes = 64 * 1024;
+inline constexpr std::size_t kMaxCredentialBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxAttributes = 128;
 inline constexpr std::size_t kMaxAttributeNameBytes = 64;
 inline constexpr std::size_t kMaxAttributeValueBytes = 4096;
