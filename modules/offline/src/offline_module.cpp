@@ -10,11 +10,11 @@
 #include "keyfed/base/log.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/server/server.hpp"
+#include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 #include "storable.hpp"
 #include "stored_stanza.hpp"
-#include "utc_stamp.hpp"
 
 namespace keyfed::modules {
 namespace {
@@ -60,7 +60,7 @@ class OfflineModule final : public server::Module {
     });
     auto& delay = stanza.addChild("delay", std::string(xmpp::ns::delay));
     delay.setAttr("from", host);
-    delay.setAttr("stamp", utcStamp(now));
+    delay.setAttr("stamp", xmpp::utcStamp(now));
 
     auto stored = e.server.storage().offline().store(e.to.node(), host,
                                                      offline::serializeStanza(stanza), now);

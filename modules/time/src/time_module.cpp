@@ -5,9 +5,9 @@
 
 #include "keyfed/modules/time.hpp"
 #include "keyfed/server/server.hpp"
+#include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
-#include "utc_stamp.hpp"
 
 namespace keyfed::modules {
 namespace {
@@ -18,7 +18,7 @@ bool handleTime(server::StanzaEvent& e) {
   const std::string ns(xmpp::ns::time);
   xml::Element time("time", ns);
   time.addChild("tzo", ns).addText("+00:00");
-  time.addChild("utc", ns).addText(utcStamp(e.server.clock().now()));
+  time.addChild("utc", ns).addText(xmpp::utcStamp(e.server.clock().now()));
   e.server.route(xmpp::makeIqResult(e.stanza, std::move(time)));
   return true;
 }

@@ -1,7 +1,6 @@
 #pragma once
-// XEP-0082 DateTime in UTC with second precision: "2023-11-14T22:13:20Z".
-// (The offline module has the same few lines; both belong in libs/xmpp once
-// the lead adds a date-time helper there.)
+// XEP-0082 DateTime in UTC with second precision: "2023-11-14T22:13:20Z"
+// (XEP-0202 entity time, XEP-0203 delay stamps).
 
 #include <fmt/core.h>
 
@@ -10,7 +9,7 @@
 
 #include "keyfed/base/clock.hpp"
 
-namespace keyfed::modules {
+namespace keyfed::xmpp {
 
 inline std::string utcStamp(base::SystemTime t) {
   using namespace std::chrono;
@@ -23,4 +22,4 @@ inline std::string utcStamp(base::SystemTime t) {
                      time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
-}  // namespace keyfed::modules
+}  // namespace keyfed::xmpp
