@@ -16,14 +16,15 @@ namespace {
 
 using namespace testing;
 
-const std::string kWhitelistPolicy =
-    policyFor("TargetAdmin",
-              "App_domain == \"XMPP\" && Request_Type == \"whitelist\" &&\n"
-              "            Server_IP_Address ~= \"^127\\\\.0\\\\.40\\\\.5[0-9]$\";");
+std::string whitelistPolicy() {
+  return policyFor("TargetAdmin",
+                   "App_domain == \"XMPP\" && Request_Type == \"whitelist\" &&\n"
+                   "            Server_IP_Address ~= \"^127\\\\.0\\\\.40\\\\.5[0-9]$\";");
+}
 
 class AgentTest : public AgentFixture {
  protected:
-  void SetUp() override { startAgent({kWhitelistPolicy}); }
+  void SetUp() override { startAgent({whitelistPolicy()}); }
 
   Request aliceAsks(std::string address, std::int64_t at, std::string validity = "600") {
     return request("KAlice",

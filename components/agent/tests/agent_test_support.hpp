@@ -77,9 +77,9 @@ inline Request request(const std::string& signer, std::map<std::string, std::str
 class AgentFixture : public ::testing::Test {
  protected:
   void startAgent(std::vector<std::string> policies, AgentConfig config = {},
-                  std::vector<std::string> domains = {"target.test"}) {
+                  const std::vector<std::string>& domains = {"target.test"}) {
     base::configureLogging(base::LogLevel::warn);
-    server_ = std::make_unique<server::TestServer>(std::move(domains));
+    server_ = std::make_unique<server::TestServer>(domains);
     config.enabled = true;
     config.policyAssertions = std::move(policies);
     server_->config.sections[std::string(kSectionName)] = config;
@@ -96,7 +96,7 @@ class AgentFixture : public ::testing::Test {
   Agent& agent() { return *module_->agent(); }
   std::int64_t now() const { return base::unixSeconds(server_->clock.now()); }
 
-  Response submit(const Request& r, std::string peer = "alice.test") {
+  Response submit(const Request& r, const std::string& peer = "alice.test") {
     return agent().handle(toJson(r), Origin{peer, peer});
   }
 

@@ -9,7 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const base::SystemTime kNoon = base::fromUnixSeconds(1'700'000'000);  // 2023-11-14 22:13:20 UTC
+constexpr base::SystemTime kNoon = base::fromUnixSeconds(1'700'000'000);  // 2023-11-14 22:13:20 UTC
 
 Request ask(std::map<std::string, std::string> attributes) {
   Request r;

@@ -13,7 +13,10 @@ namespace {
 
 using namespace testing;
 
-const std::string kAddressPattern = "Server_IP_Address ~= \"^127\\\\.0\\\\.40\\\\.5[0-9]$\"";
+// The paper's address pattern, adapted to loopback.
+std::string addressPattern() {
+  return "Server_IP_Address ~= \"^127\\\\.0\\\\.40\\\\.5[0-9]$\"";
+}
 
 class PaperTest : public AgentFixture {
  protected:
@@ -41,7 +44,7 @@ class PaperTest : public AgentFixture {
 
 // III.B-C: POLICY -> TargetAdmin (addresses 127.0.40.50-59) -> KAlice (.55).
 TEST_F(PaperTest, III_BC_AliceGetsHerServerWhitelisted) {
-  startAgent({policyFor("TargetAdmin", "App_domain == \"XMPP\" && " + kAddressPattern + ";")});
+  startAgent({policyFor("TargetAdmin", "App_domain == \"XMPP\" && " + addressPattern() + ";")});
   const auto alicesCredential = credential(
       "TargetAdmin", "KAlice", "App_domain == \"XMPP\" && Server_IP_Address == \"127.0.40.55\";");
   auto ask = [&](const std::string& who, const std::string& address,
@@ -75,7 +78,7 @@ TEST_F(PaperTest, III_BC_AliceGetsHerServerWhitelisted) {
 class PaperDelegationTest : public PaperTest {
  protected:
   void SetUp() override {
-    startAgent({policyFor("TargetAdmin", "App_domain == \"XMPP\" && " + kAddressPattern + ";")});
+    startAgent({policyFor("TargetAdmin", "App_domain == \"XMPP\" && " + addressPattern() + ";")});
     // The FakeClock starts on 2023-11-14.
     chain_ = {credential("TargetAdmin", "KAlice",
                          "App_domain == \"XMPP\" && Server_IP_Address == \"127.0.40.55\";"),
@@ -85,8 +88,8 @@ class PaperDelegationTest : public PaperTest {
                          "            @Date >= 20231101 && @Date <= 20231130 &&\n"
                          "            UserName == \"Bob\" && PacketType == \"message\";")};
   }
-  Response ask(const std::string& who, std::map<std::string, std::string> extra = {},
-               std::vector<std::string> more = {}) {
+  Response ask(const std::string& who, const std::map<std::string, std::string>& extra = {},
+               const std::vector<std::string>& more = {}) {
     std::map<std::string, std::string> a = {{"App_domain", "XMPP"},
                                             {"Request_Type", "whitelist"},
                                             {"Server_IP_Address", "127.0.40.55"},
@@ -157,7 +160,7 @@ class PaperThreatTest : public PaperTest {
                       "App_domain == \"XMPP\" && Server_IP_Address == \"" + address +
                           "\" &&\n            " + controls + ";");
   }
-  Response ask(const std::string& address, std::map<std::string, std::string> claims,
+  Response ask(const std::string& address, const std::map<std::string, std::string>& claims,
                const std::string& auditText) {
     std::map<std::string, std::string> a = {{"App_domain", "XMPP"},
                                             {"Request_Type", "whitelist"},

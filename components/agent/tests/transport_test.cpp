@@ -14,8 +14,10 @@ namespace {
 
 using namespace testing;
 
-const std::string kPolicy =
-    policyFor("TargetAdmin", "App_domain == \"XMPP\" && Server_IP_Address == \"127.0.40.55\";");
+std::string targetPolicy() {
+  return policyFor("TargetAdmin",
+                   "App_domain == \"XMPP\" && Server_IP_Address == \"127.0.40.55\";");
+}
 
 xml::Element facIq(std::string_view to, std::string_view json, std::string_view id = "r1") {
   xml::Element iq("iq", std::string(xmpp::ns::client));
@@ -38,8 +40,8 @@ class TransportTest : public AgentFixture {
       return true;
     });
   }
-  Request whitelist(std::string signer) {
-    return request(std::move(signer),
+  Request whitelist(const std::string& signer) {
+    return request(signer,
                    {{"App_domain", "XMPP"},
                     {"Request_Type", "whitelist"},
                     {"Server_IP_Address", "127.0.40.55"}},
@@ -49,7 +51,7 @@ class TransportTest : public AgentFixture {
 };
 
 TEST_F(TransportTest, AClientsIqToTheAgentGetsTheAnswer) {
-  startAgent({kPolicy});
+  startAgent({targetPolicy()});
   auto admin = server_->connect("admin", "target.test");
   admin->sendToServer(facIq("target.test/fac", toJson(whitelist("TargetAdmin"))));
   auto got = admin->take();
@@ -67,7 +69,7 @@ TEST_F(TransportTest, AClientsIqToTheAgentGetsTheAnswer) {
 }
 
 TEST_F(TransportTest, APeersRequestIsAnsweredToThePeer) {
-  startAgent({kPolicy});
+  startAgent({targetPolicy()});
   captureRemote();
   // As s2s delivers it: 'from' verified, routed into the server.
   auto iq = facIq("target.test/fac", toJson(whitelist("Mallory")));
@@ -84,7 +86,7 @@ TEST_F(TransportTest, APeersRequestIsAnsweredToThePeer) {
 }
 
 TEST_F(TransportTest, WrongPayloadsAndOtherJidsAreNotTheAgents) {
-  startAgent({kPolicy});
+  startAgent({targetPolicy()});
   auto admin = server_->connect("admin", "target.test");
   xml::Element bad("iq", std::string(xmpp::ns::client));
   bad.setAttr("type", "set").setAttr("id", "b").setAttr("to", "target.test/fac");
@@ -109,7 +111,7 @@ TEST_F(TransportTest, WrongPayloadsAndOtherJidsAreNotTheAgents) {
 // Two agents on one server (alice.test asks target.test): the request goes out
 // as an iq from alice.test/fac, the answer comes back to it.
 TEST_F(TransportTest, OurAgentSendsARequestAndKeepsTheAnswer) {
-  startAgent({kPolicy}, {}, {"alice.test", "target.test"});
+  startAgent({targetPolicy()}, {}, {"alice.test", "target.test"});
   const Request r = whitelist("TargetAdmin");
   auto id = agent().send("target.test/fac", r);
   ASSERT_TRUE(id.has_value()) << id.error().describe();
@@ -127,7 +129,7 @@ TEST_F(TransportTest, OurAgentSendsARequestAndKeepsTheAnswer) {
 }
 
 TEST_F(TransportTest, AnswersFromOtherJidsAreIgnored) {
-  startAgent({kPolicy}, {}, {"target.test"});
+  startAgent({targetPolicy()}, {}, {"target.test"});
   captureRemote();
   auto id = agent().send("alice.test/fac", whitelist("TargetAdmin"));
   ASSERT_TRUE(id.has_value());
@@ -149,7 +151,7 @@ TEST_F(TransportTest, AnswersFromOtherJidsAreIgnored) {
 
 // The stanza-policy module enforces the live rules on what leaves.
 TEST_F(TransportTest, OutboundStanzasAreFilteredBeforeS2s) {
-  startAgent({kPolicy});
+  startAgent({targetPolicy()});
   captureRemote();
   auto carol = server_->connect("carol", "target.test");
   policy::PacketRule toBob;
@@ -161,7 +163,7 @@ TEST_F(TransportTest, OutboundStanzasAreFilteredBeforeS2s) {
       std::nullopt, "admin");
   ASSERT_TRUE(added.has_value()) << added.error().describe();
 
-  auto message = [](std::string to, std::string body) {
+  auto message = [](const std::string& to, const std::string& body) {
     xml::Element m("message", std::string(xmpp::ns::client));
     m.setAttr("to", to).setAttr("type", "chat");
     m.addChild("body", std::string(xmpp::ns::client)).addText(body);

@@ -16,7 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
+constexpr base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
 
 class LivePolicyTest : public ::testing::Test {
  protected:

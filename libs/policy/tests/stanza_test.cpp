@@ -11,14 +11,15 @@
 namespace keyfed::policy {
 namespace {
 
-xml::Element message(std::string from, std::string to, std::string body) {
+xml::Element message(const std::string& from, const std::string& to, const std::string& body) {
   xml::Element m("message", std::string(xmpp::ns::server));
   m.setAttr("from", from).setAttr("to", to).setAttr("type", "chat");
   m.addChild("body", std::string(xmpp::ns::server)).addText(body);
   return m;
 }
 
-xml::Element iq(std::string from, std::string to, std::string type, std::string ns) {
+xml::Element iq(const std::string& from, const std::string& to, const std::string& type,
+                const std::string& ns) {
   xml::Element i("iq", std::string(xmpp::ns::server));
   i.setAttr("from", from).setAttr("to", to).setAttr("type", type).setAttr("id", "1");
   if (!ns.empty()) i.addChild("request", ns);

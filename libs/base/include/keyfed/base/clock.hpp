@@ -62,10 +62,10 @@ class FakeClock final : public Clock {
 };
 
 // Seconds since the Unix epoch, the unit stored in the database.
-inline std::int64_t unixSeconds(SystemTime t) {
+constexpr std::int64_t unixSeconds(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-inline SystemTime fromUnixSeconds(std::int64_t s) {
+constexpr SystemTime fromUnixSeconds(std::int64_t s) {
   return SystemTime{std::chrono::seconds{s}};
 }
 
