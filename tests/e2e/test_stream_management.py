@@ -62,7 +62,8 @@ class StreamManagement(PerTestServerCase):
         await self.romeo_says("one", "two")
         self.assertEqual(self.wait_bodies(raw, 2), ["one", "two"])
         raw.send(f"<a xmlns='{NS_SM}' h='1'/>")  # "two" arrived but was never acknowledged
-        await self.romeo.sync()
+        raw.send(f"<r xmlns='{NS_SM}'/>")  # its answer shows the server has read the <a/>
+        self.assertEqual(raw.wait_for(lambda e: e.tag == q(NS_SM, "a")).get("h"), "0")
         cut(raw)
         await self.romeo_says("three", "four")  # while juliet has no connection
 
@@ -136,10 +137,10 @@ class StreamManagement(PerTestServerCase):
         acked: list = []
         client.add_event_handler("sm_enabled", lambda _: enabled.set())
         client.add_event_handler("stanza_acked", acked.append)
-        client.plugin["xep_0198"].window = 1  # ask for an ack after every stanza
         await client.login()
         await asyncio.wait_for(enabled.wait(), TIMEOUT)
         client.send_message(mto=str(self.romeo.boundjid), mbody="counted", mtype="chat")
+        client.plugin["xep_0198"].request_ack()
         await self.romeo.expect_message(body="counted")
         deadline = time.monotonic() + TIMEOUT
         while not any(getattr(s, "name", "") == "message" for s in acked):
