@@ -45,8 +45,10 @@ class CsiTest : public ::testing::Test {
                                   "juliet@example.test/phone", show));
   }
   std::vector<std::string> received() {
+    const auto stanzas = juliet->take();
     std::vector<std::string> out;
-    for (const auto& s : juliet->take()) {
+    out.reserve(stanzas.size());
+    for (const auto& s : stanzas) {
       out.push_back(s.name() + ":" + s.childText("show", xmpp::ns::client) +
                     s.childText("body", xmpp::ns::client));
     }

@@ -48,8 +48,9 @@ class SmTest : public ::testing::Test {
     return got.empty() ? xml::Element() : got[0];
   }
 
-  std::vector<std::string> names(std::vector<xml::Element> stanzas) {
+  static std::vector<std::string> names(const std::vector<xml::Element>& stanzas) {
     std::vector<std::string> out;
+    out.reserve(stanzas.size());
     for (const auto& s : stanzas) out.push_back(s.name());
     return out;
   }
