@@ -2,12 +2,15 @@
 
 #include "keyfed/modules/blocking.hpp"
 #include "keyfed/modules/c2s.hpp"
+#include "keyfed/modules/carbons.hpp"
+#include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
 #include "keyfed/modules/roster.hpp"
 #include "keyfed/modules/s2s.hpp"
+#include "keyfed/modules/sm.hpp"
 #include "keyfed/modules/time.hpp"
 #include "keyfed/modules/vcard.hpp"
 #include "keyfed/modules/version.hpp"
@@ -27,6 +30,10 @@ agent::AgentModule& addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeTimeModule());
   server.addModule(modules::makeVCardModule());
   server.addModule(modules::makeRegisterModule());
+  // XEP-0280, XEP-0352, XEP-0198 (docs/carbons.md, csi.md, stream-management.md).
+  server.addModule(modules::makeCarbonsModule());
+  server.addModule(modules::makeCsiModule());
+  server.addModule(modules::makeSmModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;

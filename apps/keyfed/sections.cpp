@@ -2,12 +2,14 @@
 
 #include "keyfed/agent/config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
+#include "keyfed/modules/sm_config.hpp"
 
 namespace keyfed::app {
 
 config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
+  (void)modules::registerSmConfig(registry);
   (void)agent::registerAgentConfig(registry);
   return registry;
 }

@@ -25,7 +25,13 @@ TestClientSession::~TestClientSession() {
 }
 
 void TestClientSession::sendToServer(xml::Element stanza) {
+  noteInbound(stanza);
   server_.processFromClient(*this, std::move(stanza));
+}
+
+bool TestClientSession::sendNonza(xml::Element nonza) {
+  StanzaEvent event{server_, nonza, this, jid(), {}};
+  return server_.hooks().stanzas.fire("c2s-nonza/" + nonza.ns(), event);
 }
 
 void TestClientSession::goOnline(int priority) {

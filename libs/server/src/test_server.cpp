@@ -6,6 +6,7 @@
 
 #include "keyfed/server/credentials.hpp"
 #include "keyfed/storage/sqlite/sqlite_storage.hpp"
+#include "keyfed/xmpp/namespaces.hpp"
 
 namespace keyfed::server {
 namespace {
@@ -16,6 +17,14 @@ namespace {
 }
 
 }  // namespace
+
+xml::Element makeMessage(std::string_view to, std::string_view body, std::string_view type) {
+  xml::Element m("message", std::string(xmpp::ns::client));
+  m.setAttr("to", to);
+  if (!type.empty()) m.setAttr("type", type);
+  if (!body.empty()) m.addChild("body", std::string(xmpp::ns::client)).addText(body);
+  return m;
+}
 
 TestServer::TestServer(const std::vector<std::string>& domains, std::string_view extraConfig) {
   std::string pattern = (std::filesystem::temp_directory_path() / "keyfed-test-XXXXXX").string();

@@ -115,8 +115,8 @@ void C2sSession::sendRaw(std::string_view bytes) {
   stream_->send(bytes);
 }
 
-void C2sSession::send(const xml::Element& stanza) {
-  if (closing_) return;
+void C2sSession::write(const xml::Element& stanza) {
+  if (closing_ || detached_) return;
   out_.clear();
   // Stanzas from s2s are in jabber:server: write them as the client's stanzas,
   // which differ only in the (implicit) default namespace.
@@ -139,6 +139,13 @@ void C2sSession::sendHeader(std::string_view from) {
 }
 
 void C2sSession::closeWithError(StreamErrorCondition condition, std::string_view text) {
+  if (detached_) {
+    // No connection to write to: the end of a kept session is its unbinding.
+    detached_ = false;
+    unbind();
+    owner_.release(this);
+    return;
+  }
   if (closing_) return;
   if (!headerSent_) sendHeader(server_.config().virtualHosts.front().domain);
   out_.clear();
@@ -166,12 +173,47 @@ void C2sSession::onStreamClose() {
 void C2sSession::onClosed(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
+  const bool lost = !closing_;  // neither side ended the stream
   closing_ = true;
   timer_.cancel();
-  unbind();
   server_.untrackConnection();
+  if (lost && registered_ && keptAfterConnectionLoss()) {
+    detached_ = true;
+    owner_.log().debug("{} lost its connection ({}); kept for resumption", jid().full(), reason);
+    return;
+  }
+  unbind();
   owner_.release(this);
-  (void)reason;
+}
+
+bool C2sSession::resumeOnto(server::ClientSession& fresh) {
+  auto* next = dynamic_cast<C2sSession*>(&fresh);
+  if (next == nullptr || next == this || &next->owner_ != &owner_ || !registered_ ||
+      next->bound() || next->user() != user() || next->host() != host()) {
+    return false;
+  }
+  server_.sessions().remove(*this);
+  registered_ = false;
+  next->adoptFrom(*this);
+  server_.sessions().add(*next);
+  next->registered_ = true;
+  next->lastActivity_ = server_.clock().steadyNow();
+  next->armTimer();
+  retire();
+  return true;
+}
+
+// Ends this session without unbinding: its identity lives on elsewhere.
+void C2sSession::retire() {
+  if (detached_) {
+    detached_ = false;
+    owner_.release(this);
+    return;
+  }
+  if (closing_) return;
+  closing_ = true;
+  timer_.cancel();
+  stream_->close();  // onClosed() releases it
 }
 
 void C2sSession::onTlsEstablished() {
@@ -274,13 +316,11 @@ void C2sSession::onStanza(xml::Element&& stanza) {
   if (closing_) return;
   if (bound()) {
     if (xmpp::stanzaKind(stanza) != xmpp::StanzaKind::other) {
+      noteInbound(stanza);
       server_.processFromClient(*this, std::move(stanza));
       return;
     }
-    server::StanzaEvent event{server_, stanza, this, jid(), {}};
-    if (!server_.hooks().stanzas.fire("c2s-nonza/" + stanza.ns(), event)) {
-      closeWithError(StreamErrorCondition::unsupportedStanzaType);
-    }
+    fireNonza(stanza);
     return;
   }
   if (stanza.is("starttls", ns::tls)) {
@@ -292,6 +332,15 @@ void C2sSession::onStanza(xml::Element&& stanza) {
     return;
   }
   handleBeforeBind(std::move(stanza));
+}
+
+// Top-level elements that are not stanzas belong to modules (stream
+// management, CSI); nobody taking one is a protocol error.
+void C2sSession::fireNonza(xml::Element& nonza) {
+  server::StanzaEvent event{server_, nonza, this, jid(), {}};
+  if (!server_.hooks().stanzas.fire("c2s-nonza/" + nonza.ns(), event)) {
+    closeWithError(StreamErrorCondition::unsupportedStanzaType);
+  }
 }
 
 void C2sSession::handleStartTls() {
@@ -371,6 +420,11 @@ void C2sSession::handleBeforeBind(xml::Element&& stanza) {
   if (isIq && xmpp::iqPayload(stanza) != nullptr && xmpp::iqPayload(stanza)->is("bind", ns::bind)) {
     handleBind(stanza);
     return;
+  }
+  // Stream management resumes a session instead of binding one (XEP-0198 5).
+  if (!xmpp::isStanzaNamespace(stanza.ns())) {
+    server::StanzaEvent event{server_, stanza, this, {}, {}};
+    if (server_.hooks().stanzas.fire("c2s-nonza/" + stanza.ns(), event)) return;
   }
   closeWithError(StreamErrorCondition::notAuthorized, "bind a resource first");
 }

@@ -33,8 +33,8 @@ class C2sSession final : public server::ClientSession,
   void start();
 
   // server::Session
-  void send(const xml::Element& stanza) override;
   void closeWithError(xmpp::StreamErrorCondition condition, std::string_view text = {}) override;
+  bool resumeOnto(server::ClientSession& fresh) override;
   [[nodiscard]] std::string remoteAddress() const override { return remote_; }
   [[nodiscard]] bool secure() const override { return stream_->isTls(); }
 
@@ -48,7 +48,12 @@ class C2sSession final : public server::ClientSession,
   void onStanza(xml::Element&& stanza) override;
   void onStreamClose() override;
 
+  // server::ClientSession
+  void write(const xml::Element& stanza) override;
+
   void openStream(const xml::StreamHeader& header);
+  void fireNonza(xml::Element& nonza);
+  void retire();
   void sendHeader(std::string_view from);
   void sendFeatures();
   void sendRaw(std::string_view bytes);
@@ -80,6 +85,9 @@ class C2sSession final : public server::ClientSession,
   bool closing_ = false;
   bool closed_ = false;
   bool registered_ = false;  // in the session registry
+  // The connection is gone but a layer (stream management) keeps the bound
+  // session for resumption; closeWithError() ends it.
+  bool detached_ = false;
 };
 
 }  // namespace keyfed::modules::c2s

@@ -27,7 +27,6 @@ class PreAuthSession final : public server::ClientSession {
       : secure_(secure), address_(std::move(address)) {
     setStreamDomain(std::move(domain));
   }
-  void send(const xml::Element& stanza) override { received.push_back(stanza); }
   void closeWithError(xmpp::StreamErrorCondition, std::string_view) override { closed = true; }
   [[nodiscard]] std::string remoteAddress() const override { return address_; }
   [[nodiscard]] bool secure() const override { return secure_; }
@@ -36,6 +35,7 @@ class PreAuthSession final : public server::ClientSession {
   bool closed = false;
 
  private:
+  void write(const xml::Element& stanza) override { received.push_back(stanza); }
   bool secure_;
   std::string address_;
 };

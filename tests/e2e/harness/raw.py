@@ -336,8 +336,9 @@ class RawStream:
                                f"reset={self.reset}); received {bytes(self.received[-500:])!r}")
             self._pump(remaining)
 
-    def login(self, user: str, password: str, resource: str | None = None) -> str:
-        """STARTTLS, PLAIN, bind: an authenticated session; returns the full JID."""
+    def authenticate(self, user: str, password: str) -> ET.Element:
+        """STARTTLS, PLAIN and the restarted stream, without binding (where XEP-0198
+        <resume/> goes); returns the stream features."""
         features = self.open()
         if features.find(q(NS_TLS, "starttls")) is not None:
             self.starttls()
@@ -345,7 +346,11 @@ class RawStream:
         result = self.auth_plain(user, password)
         if result.tag != q(NS_SASL, "success"):
             raise RawError(f"login failed: {ET.tostring(result, encoding='unicode')}")
-        self.open()
+        return self.open()
+
+    def login(self, user: str, password: str, resource: str | None = None) -> str:
+        """STARTTLS, PLAIN, bind: an authenticated session; returns the full JID."""
+        self.authenticate(user, password)
         return self.bind(resource)
 
 

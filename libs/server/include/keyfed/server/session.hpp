@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "keyfed/xml/element.hpp"
 #include "keyfed/xmpp/errors.hpp"
@@ -40,9 +41,52 @@ struct PresenceState {
   bool interested = false;           // requested the roster (RFC 6121 2.1.6)
 };
 
+class ClientSession;
+
+// A layer between the router and one client's stream, installed by a module
+// for that session only (CSI holds stanzas, stream management counts and
+// queues them). Sessions without layers pay nothing for them.
+class SessionLayer {
+ public:
+  virtual ~SessionLayer() = default;
+  // A stanza on its way to the client: pass it on with
+  // session.sendPast(*this, stanza), keep it for later, or drop it on purpose.
+  virtual void outbound(ClientSession& session, const xml::Element& stanza) = 0;
+  // A stanza the client sent (before routing), for counting.
+  virtual void inbound(ClientSession& /*session*/, const xml::Element& /*stanza*/) {}
+  // The connection is gone without a clean close. True keeps the session
+  // bound and registered without a connection (stream management's
+  // resumption); the layer must end it later with closeWithError().
+  virtual bool keepAfterConnectionLoss(ClientSession& /*session*/) { return false; }
+};
+
 class ClientSession : public Session {
  public:
   [[nodiscard]] Kind kind() const override { return Kind::client; }
+
+  // Sends through the installed layers, then write().
+  void send(const xml::Element& stanza) final;
+  // Passes a stanza to the layers below `from`, then to the stream.
+  void sendPast(const SessionLayer& from, const xml::Element& stanza);
+  // Writes straight to the stream (a layer resending what it kept).
+  void sendDirect(const xml::Element& stanza) { write(stanza); }
+  // Layers run in ascending `order` (CSI 10 before stream management 20). The
+  // session does not own them: keep them in data() and remove them before
+  // they go away.
+  void addLayer(SessionLayer& layer, int order);
+  void removeLayer(const SessionLayer& layer);
+  // Called by the transport for every stanza the client sent.
+  void noteInbound(const xml::Element& stanza) {
+    for (const auto& entry : layers_) entry.layer->inbound(*this, stanza);
+  }
+  // Called by the transport when the connection is lost: whether a layer
+  // keeps the session alive without it.
+  [[nodiscard]] bool keptAfterConnectionLoss();
+  // Takes the connection of `fresh` (a newer, authenticated but unbound
+  // session of the same account) into this detached session (stream
+  // management resumption). Implemented by the transport; false when the two
+  // cannot be joined (different transports).
+  virtual bool resumeOnto(ClientSession& /*fresh*/) { return false; }
 
   // The bound full JID; invalid before resource binding.
   [[nodiscard]] const xmpp::Jid& jid() const { return jid_; }
@@ -73,6 +117,12 @@ class ClientSession : public Session {
   }
 
  protected:
+  // The transport's write of one stanza to the connection.
+  virtual void write(const xml::Element& stanza) = 0;
+  // Takes over the bound identity and every piece of per-session state of
+  // `old` (JID, presence, module data, layers) for resumption; `old` is left
+  // unbound and must already be out of the session registry.
+  void adoptFrom(ClientSession& old);
   void setAccount(std::string user, std::string host) {
     user_ = std::move(user);
     host_ = std::move(host);
@@ -86,6 +136,11 @@ class ClientSession : public Session {
   std::string streamDomain_;
   xmpp::Jid jid_;
   std::map<std::string, std::any, std::less<>> data_;
+  struct LayerEntry {
+    SessionLayer* layer;
+    int order;
+  };
+  std::vector<LayerEntry> layers_;  // empty for most sessions
 };
 
 }  // namespace keyfed::server

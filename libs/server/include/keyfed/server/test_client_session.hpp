@@ -21,7 +21,6 @@ class TestClientSession final : public ClientSession {
   TestClientSession(const TestClientSession&) = delete;
   TestClientSession& operator=(const TestClientSession&) = delete;
 
-  void send(const xml::Element& stanza) override { received.push_back(stanza); }
   void closeWithError(xmpp::StreamErrorCondition condition, std::string_view text) override {
     closedWith = condition;
     closeText = std::string(text);
@@ -31,6 +30,9 @@ class TestClientSession final : public ClientSession {
 
   // Sends a stanza as this client (from is stamped, pre- events fire).
   void sendToServer(xml::Element stanza);
+  // Sends a top-level element that is not a stanza (stream management, CSI)
+  // as the c2s module does: "c2s-nonza/<namespace>". Returns whether a module took it.
+  bool sendNonza(xml::Element nonza);
   // Sends an available presence (optionally with a priority) as this client.
   void goOnline(int priority = 0);
   // Takes and clears what was received.
@@ -41,6 +43,8 @@ class TestClientSession final : public ClientSession {
   std::string closeText;
 
  private:
+  void write(const xml::Element& stanza) override { received.push_back(stanza); }
+
   Server& server_;
 };
 

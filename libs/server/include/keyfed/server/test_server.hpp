@@ -18,6 +18,11 @@
 
 namespace keyfed::server {
 
+// <message to='TO' type='TYPE'><body>BODY</body></message> (no body when empty), as a
+// client would send it.
+xml::Element makeMessage(std::string_view to, std::string_view body,
+                         std::string_view type = "chat");
+
 class TestServer {
  public:
   // `extraConfig` is appended to a minimal TOML config serving `domains`
