@@ -1,6 +1,8 @@
 // The agent's XMPP transport and configuration handling.
 
 #include "keyfed/agent/module.hpp"
+
+#include "automatic.hpp"
 #include "keyfed/policy/fac_gate.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 
@@ -14,6 +16,9 @@ bool isAgentJid(const xmpp::Jid& jid, server::Server& server) {
 
 }  // namespace
 
+AgentModule::AgentModule() = default;
+AgentModule::~AgentModule() = default;
+
 base::Result<void> AgentModule::load(server::Server& server) {
   const AgentConfig* configured = server.config().section<AgentConfig>(kSectionName);
   if (configured == nullptr || !configured->enabled) {
@@ -22,6 +27,7 @@ base::Result<void> AgentModule::load(server::Server& server) {
   }
   agent_ = std::make_unique<Agent>(server, *configured);
   if (auto started = agent_->start(); !started) return started;
+  server.policy().setAgentReachable(true);
 
   const std::string requestEvent = "iq-set/full/" + std::string(policy::kFacNamespace);
   server.hooks().stanzas.hook(requestEvent, [this](server::StanzaEvent& e) {
@@ -48,6 +54,12 @@ base::Result<void> AgentModule::load(server::Server& server) {
         return true;
       },
       10);
+  // Automatic mode: ask a peer that keeps us agent-only (automatic.hpp).
+  automatic_ = std::make_unique<AutomaticRequests>(*agent_);
+  agent_->onAnswer([this](const Outgoing& answer) { automatic_->handleAnswer(answer); });
+  server.hooks().federation.hook("s2s-agent-only", [this](server::FederationEvent& e) {
+    return automatic_->handleAgentOnly(e);
+  });
   server.hooks().config.hook("config-reloaded", [this](server::ConfigEvent& e) {
     const AgentConfig* next = e.next.section<AgentConfig>(kSectionName);
     if (next == nullptr || !next->enabled) {

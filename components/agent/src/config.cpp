@@ -16,8 +16,74 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::uintmax_t kMaxPolicyFileBytes = 1 << 20;
+// A key or credential file of automatic mode (the request limits are 64 KiB).
+constexpr std::uintmax_t kMaxRequestFileBytes = 64 * 1024;
+
+base::Result<std::string> readSmallFile(const std::filesystem::path& file,
+                                        std::uintmax_t maxBytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) return base::fail("agent.file", "cannot read " + file.string() + ": " + ec.message());
+  if (size > maxBytes) {
+    return base::fail("agent.file",
+                      file.string() + " is larger than " + std::to_string(maxBytes) + " bytes");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return base::fail("agent.file", "cannot read " + file.string());
+  return text;
+}
+
+std::filesystem::path resolve(config::TableReader& t, const std::string& name) {
+  std::filesystem::path p(name);
+  return p.is_absolute() ? p : t.baseDir() / p;
+}
+
+void readAutomatic(config::TableReader& t, AgentConfig& c) {
+  for (auto& a : t.tables("automatic", 1000)) {
+    AutomaticRequest request;
+    request.domain = a.string("domain", "", 253);
+    auto jid = xmpp::Jid::parse(request.domain);
+    if (!jid || !jid->isDomain()) {
+      a.error("domain", request.domain.empty() ? "config.missing" : "config.invalid",
+              "the peer domain whose agent is asked");
+    }
+    const std::string key = a.string("key", "", 4096);
+    if (key.empty()) {
+      a.error("key", "config.missing", "the requester's private key file");
+    } else if (auto text = readSmallFile(resolve(t, key), kMaxRequestFileBytes); !text) {
+      a.error("key", "config.invalid", text.error().message);
+    } else {
+      request.key = std::move(*text);
+    }
+    for (const auto& file : a.strings("credentials", {}, 32, 4096)) {
+      if (auto text = readSmallFile(resolve(t, file), kMaxRequestFileBytes); !text) {
+        a.error("credentials", "config.invalid", text.error().message);
+      } else {
+        request.credentials.push_back(std::move(*text));
+      }
+    }
+    for (const auto& pair : a.strings("attributes", {}, 128, 4200)) {
+      const auto eq = pair.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        a.error("attributes", "config.invalid", "'" + pair + "' is not NAME=VALUE");
+        continue;
+      }
+      request.attributes[pair.substr(0, eq)] = pair.substr(eq + 1);
+    }
+    request.wait = a.seconds("wait", request.wait, 1s, 600s);
+    c.automatic.push_back(std::move(request));
+  }
+}
 
 }  // namespace
+
+const AutomaticRequest* AgentConfig::automaticFor(std::string_view domain) const {
+  for (const auto& a : automatic) {
+    if (a.domain == domain) return &a;
+  }
+  return nullptr;
+}
 
 std::chrono::seconds AgentConfig::boundFor(std::string_view value) const {
   for (const auto& v : validity) {
@@ -108,6 +174,7 @@ AgentConfig parseAgentConfig(config::TableReader& t) {
     }
     c.groups.push_back(std::move(group));
   }
+  readAutomatic(t, c);
   if (!c.enabled) return c;
   if (c.policyFiles.empty()) {
     t.error("policy_files", "config.missing",

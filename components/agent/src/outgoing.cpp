@@ -135,6 +135,8 @@ void Agent::handleAnswer(const xml::Element& iq) {
     log_.error("audit log: cannot record the answer to {}: {}", it->requestId,
                appended.error().describe());
   }
+  // A copy: the listener may send another request, which moves outgoing_.
+  if (answerListener_) answerListener_(Outgoing(*it));
 }
 
 const Outgoing* Agent::outgoing(std::string_view iqId) const {

@@ -89,18 +89,43 @@ base::Result<std::unique_ptr<Listener>> Listener::open(EventLoop& loop,
 
 void connectTcp(EventLoop& loop, const std::string& address, std::uint16_t port,
                 std::function<void(base::Result<std::unique_ptr<ByteStream>>)> onConnected) {
+  connectTcp(loop, address, port, std::string(), std::move(onConnected));
+}
+
+void connectTcp(EventLoop& loop, const std::string& address, std::uint16_t port,
+                const std::string& sourceAddress,
+                std::function<void(base::Result<std::unique_ptr<ByteStream>>)> onConnected) {
   auto& io = *static_cast<asio::io_context*>(loop.nativeContext());
+  const auto failLater = [&loop, &onConnected](base::Error error) {
+    loop.post([onConnected, error = std::move(error)] { onConnected(base::fail(error)); });
+  };
   error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) {
-    loop.post([onConnected, address] {
-      onConnected(base::fail("net.bad-address", "not an IP address: '" + address + "'"));
-    });
+    failLater(base::Error{"net.bad-address", "not an IP address: '" + address + "'", {}});
     return;
   }
+  const tcp::endpoint remote(ip, port);
   auto socket = std::make_shared<tcp::socket>(io);
-  socket->async_connect(tcp::endpoint(ip, port), [socket, onConnected = std::move(onConnected),
-                                                  address, port](const error_code& error) {
+  if (!sourceAddress.empty()) {
+    const auto source = asio::ip::make_address(sourceAddress, ec);
+    if (ec) {
+      failLater(base::Error{"net.bad-address", "not an IP address: '" + sourceAddress + "'", {}});
+      return;
+    }
+    if (source.is_v4() == ip.is_v4()) {
+      socket->open(remote.protocol(), ec);
+      if (!ec) socket->bind(tcp::endpoint(source, 0), ec);
+      if (ec) {
+        failLater(base::Error{"net.bind",
+                              "cannot connect from " + sourceAddress + ": " + ec.message(),
+                              address + ":" + std::to_string(port)});
+        return;
+      }
+    }
+  }
+  socket->async_connect(remote, [socket, onConnected = std::move(onConnected), address,
+                                 port](const error_code& error) {
     if (error) {
       onConnected(base::fail("net.connect", error.message(), address + ":" + std::to_string(port)));
       return;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "keyfed/net/event_loop.hpp"
@@ -82,6 +83,40 @@ TEST(ByteStream, DeliversBytesBothWaysInOrder) {
   EXPECT_EQ(p.server->remoteAddress(), "127.0.0.1");
   EXPECT_FALSE(p.server->isTls());
   EXPECT_EQ(p.server->tlsExporter(), "");
+}
+
+// A server with several addresses connects from the one its peers know
+// (s2s source_address): the accepting side sees that address.
+TEST(ConnectTcp, ConnectsFromTheGivenSourceAddress) {
+  EventLoop loop;
+  std::unique_ptr<ByteStream> accepted;
+  auto listener = Listener::open(loop, ListenOptions{},
+                                 [&](std::unique_ptr<ByteStream> s) { accepted = std::move(s); });
+  ASSERT_TRUE(listener) << listener.error().describe();
+  std::unique_ptr<ByteStream> client;
+  connectTcp(loop, "127.0.0.1", (*listener)->port(), "127.0.0.2",
+             [&](base::Result<std::unique_ptr<ByteStream>> s) {
+               ASSERT_TRUE(s) << s.error().describe();
+               client = std::move(*s);
+             });
+  ASSERT_TRUE(runUntil(loop, [&] { return accepted && client; }));
+  EXPECT_EQ(accepted->remoteAddress(), "127.0.0.2");
+}
+
+TEST(ConnectTcp, AnUnusableSourceFailsTheConnection) {
+  EventLoop loop;
+  auto failureFrom = [&loop](const std::string& source) {
+    std::optional<base::Error> error;
+    connectTcp(loop, "127.0.0.1", 9, source, [&](base::Result<std::unique_ptr<ByteStream>> s) {
+      EXPECT_FALSE(s);
+      if (!s) error = s.error();
+    });
+    EXPECT_TRUE(runUntil(loop, [&] { return error.has_value(); }));
+    return error.value_or(base::Error{});
+  };
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine: bind fails at once.
+  EXPECT_EQ(failureFrom("192.0.2.1").code, "net.bind");
+  EXPECT_EQ(failureFrom("not-an-ip").code, "net.bad-address");
 }
 
 TEST(ByteStream, CloseFlushesThenReportsClosedToBothSides) {

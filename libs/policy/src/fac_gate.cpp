@@ -24,4 +24,9 @@ bool isAgentExchange(const StanzaFacts& facts) {
   return answer || (facts.to == peerAgent && facts.payloadNs == kFacNamespace);
 }
 
+bool mayReachAgent(const PeerFacts& facts, const Decision& refusal) {
+  if (refusal.allowed()) return false;
+  return facts.level() >= TrustLevel::verified && refusal.decider != "static";
+}
+
 }  // namespace keyfed::policy

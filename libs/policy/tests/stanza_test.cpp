@@ -129,5 +129,22 @@ TEST(FacGate, OnlyAgentExchangesInTheAgentNamespacePass) {
                    .allowed());
 }
 
+// s2s keeps a refused pair open for the agent only when the peer proved at
+// least its DNS identity and no static deny rule names it.
+TEST(FacGate, OnlyVerifiedPeersOutsideTheDenyListMayReachTheAgent) {
+  PeerFacts verified;
+  verified.peerDomain = "alice.test";
+  verified.dialbackVerified = true;
+  const auto closed = Decision::deny("default", "not on any allow list");
+  EXPECT_TRUE(mayReachAgent(verified, closed));
+  EXPECT_TRUE(mayReachAgent(verified, Decision::deny("ladder", "trusted is required")));
+  EXPECT_FALSE(mayReachAgent(verified, Decision::deny("static", "on the deny list")));
+  EXPECT_FALSE(mayReachAgent(verified, Decision::allow("static", "allowed")));
+  PeerFacts unproven = verified;
+  unproven.dialbackVerified = false;
+  ASSERT_EQ(unproven.level(), TrustLevel::none);
+  EXPECT_FALSE(mayReachAgent(unproven, closed));
+}
+
 }  // namespace
 }  // namespace keyfed::policy

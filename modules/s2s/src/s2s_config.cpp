@@ -142,6 +142,36 @@ void readRoutes(config::TableReader& t, S2sConfig& c) {
   }
 }
 
+bool isIpLiteral(const std::string& text) {
+  in6_addr buf{};
+  return inet_pton(AF_INET, text.c_str(), &buf) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), &buf) == 1;
+}
+
+void readSources(config::TableReader& t, S2sConfig& c) {
+  c.sourceAddress = t.string("source_address", "", 64);
+  if (!c.sourceAddress.empty() && !isIpLiteral(c.sourceAddress)) {
+    t.error(
+        "source_address", "config.value",
+        "'" + c.sourceAddress + "' is not an IP address (e.g. \"192.0.2.7\" or \"2001:db8::7\")");
+  }
+  for (auto& r : t.tables("source", 10000)) {
+    S2sSourceConfig source;
+    source.domain = lower(r.string("domain", "", 253));
+    if (source.domain.empty() || !plausibleDomain(source.domain) ||
+        source.domain.starts_with("*")) {
+      r.error("domain", source.domain.empty() ? "config.missing" : "config.value",
+              "a source needs the served domain it applies to");
+    }
+    source.address = r.string("address", "", 64);
+    if (!isIpLiteral(source.address)) {
+      r.error("address", source.address.empty() ? "config.missing" : "config.value",
+              "expected an IP address of this machine (e.g. \"192.0.2.7\")");
+    }
+    c.sources.push_back(std::move(source));
+  }
+}
+
 S2sConfig readS2s(config::TableReader& t) {
   S2sConfig c;
   c.requireTls = t.boolean("require_tls", c.requireTls);
@@ -172,6 +202,7 @@ S2sConfig readS2s(config::TableReader& t) {
       t.integer("queue_size", static_cast<std::int64_t>(c.queueSize), 1, 1000000));
   readPeers(t, c);
   readRoutes(t, c);
+  readSources(t, c);
   return c;
 }
 

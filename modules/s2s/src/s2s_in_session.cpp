@@ -1,5 +1,6 @@
 #include "s2s_in_session.hpp"
 
+#include "agent_only.hpp"
 #include "keyfed/policy/stanza_facts.hpp"
 #include "keyfed/server/server.hpp"
 #include "keyfed/xml/writer.hpp"
@@ -220,7 +221,8 @@ void S2sInSession::handleSasl(const xml::Element& element) {
     return;
   }
   if (!admit(localDomain_, identity, evidenceFor(identity, false, true))) return;
-  sendElement(xml::Element("success", std::string(ns::sasl)));
+  sendElement(
+      authenticated(xml::Element("success", std::string(ns::sasl)), {localDomain_, identity}));
   saslDone_ = true;
   peerDomain_ = identity;
   // RFC 6120 6.4.6: the peer restarts the stream right after <success/>.
@@ -256,7 +258,7 @@ void S2sInSession::handleDbResult(const xml::Element& element) {
   }
   const PairKey key{local, remote};
   if (pairs_.count(key) != 0) {
-    sendElement(makeDbReply("result", local, remote, {}, true));
+    sendElement(authenticated(makeDbReply("result", local, remote, {}, true), key));
     return;
   }
   if (verifying_.count(key) != 0) return;  // a duplicate while we ask
@@ -264,7 +266,7 @@ void S2sInSession::handleDbResult(const xml::Element& element) {
   // connection is stronger evidence than the DNS round trip: no need to ask.
   if (isTls() && owner_.acceptable(certificateFor(remote), remote)) {
     if (admit(local, remote, evidenceFor(remote, true, false))) {
-      sendElement(makeDbReply("result", local, remote, {}, true));
+      sendElement(authenticated(makeDbReply("result", local, remote, {}, true), key));
     }
     return;
   }
@@ -279,7 +281,7 @@ void S2sInSession::verifyDone(const std::string& local, const std::string& remot
   switch (outcome.result) {
     case VerifyResult::valid:
       if (admit(local, remote, evidenceFor(remote, true, false))) {
-        sendElement(makeDbReply("result", local, remote, {}, true));
+        sendElement(authenticated(makeDbReply("result", local, remote, {}, true), key));
       }
       return;
     case VerifyResult::invalid:
@@ -357,6 +359,14 @@ void S2sInSession::handleStanza(xml::Element&& stanza) {
   // Normalised addresses, so the router sees what it would from a client.
   stanza.setAttr("to", to->full());
   stanza.setAttr("from", from->full());
+  if (auto gate = agentOnly_.find(key); gate != agentOnly_.end()) {
+    if (!isAgentStanza(stanza, policy::Direction::inbound, address(), server_.clock().now())) {
+      owner_.log().info("s2s agent-only: bounced <{} type='{}'/> {} -> {}", stanza.name(),
+                        stanza.attr("type"), from->full(), to->full());
+      owner_.bounceToPeer(stanza, agentOnlyText(key.second, gate->second));
+      return;
+    }
+  }
   // Every stanza crossing the stream is asked about (docs/policy.md).
   const auto facts =
       policy::stanzaFactsOf(stanza, policy::Direction::inbound, address(), server_.clock().now());
@@ -404,26 +414,57 @@ bool S2sInSession::admit(const std::string& local, const std::string& remote,
   auto facts = makeFacts(owner_.settings(), local, remote, address(), policy::Direction::inbound,
                          evidence, server_.clock().now());
   const auto decision = owner_.decide(facts);
+  const PairKey key{local, remote};
   if (!decision.allowed()) {
-    closeStream(StreamErrorCondition::policyViolation, decision.reason);
-    return false;
+    if (!owner_.agentOnlyAllowed(facts, decision)) {
+      closeStream(StreamErrorCondition::policyViolation, decision.reason);
+      return false;
+    }
+    owner_.log().info("s2s stream {} from {}: {} -> {} is agent-only: {}", id(), address(), remote,
+                      local, decision.reason);
+    agentOnly_[key] = decision.reason;
+  } else {
+    agentOnly_.erase(key);
   }
   const bool first = pairs_.empty();
-  pairs_[{local, remote}] = evidence;
+  pairs_[key] = evidence;
   if (first) armTimer();
   return true;
 }
 
+xml::Element S2sInSession::authenticated(xml::Element answer, const PairKey& key) const {
+  if (auto gate = agentOnly_.find(key); gate != agentOnly_.end()) {
+    answer.addChild(agentOnlyMarker(gate->second));
+  }
+  return answer;
+}
+
+// An admitted pair no longer allowed closes the stream (a grant expired, a
+// rule was revoked); an agent-only pair the policy now allows becomes a full
+// one on the same stream.
 void S2sInSession::recheck() {
   if (closing()) return;
   for (const auto& [key, evidence] : pairs_) {
     auto facts = makeFacts(owner_.settings(), key.first, key.second, address(),
                            policy::Direction::inbound, evidence, server_.clock().now());
     const auto decision = owner_.decide(facts);
-    if (!decision.allowed()) {
-      closeStream(StreamErrorCondition::policyViolation, decision.reason);
-      return;
+    auto gate = agentOnly_.find(key);
+    if (decision.allowed()) {
+      if (gate != agentOnly_.end()) {
+        owner_.log().info("s2s stream {} from {}: {} -> {} is admitted now (was agent-only)", id(),
+                          address(), key.second, key.first);
+        agentOnly_.erase(gate);
+        // A keyfed peer lifts the agent-only state it was told (agent_only.hpp).
+        sendElement(makeDbReply("result", key.first, key.second, {}, true));
+      }
+      continue;
     }
+    if (gate != agentOnly_.end() && owner_.agentOnlyAllowed(facts, decision)) {
+      gate->second = decision.reason;
+      continue;
+    }
+    closeStream(StreamErrorCondition::policyViolation, decision.reason);
+    return;
   }
 }
 

@@ -61,8 +61,13 @@ class S2sInSession final : public server::Session, public S2sStream {
   void saslFailure(std::string_view condition, std::string_view text);
   const net::CertificateCheck& certificateFor(const std::string& domain);
   Evidence evidenceFor(const std::string& remote, bool dialback, bool sasl);
-  // Asks the policy point; refused: the stream closes with policy-violation.
+  // Asks the policy point; refused: the pair is agent-only when the peer may
+  // still reach the agent (agent_only.hpp), else the stream closes with
+  // policy-violation.
   bool admit(const std::string& local, const std::string& remote, const Evidence& evidence);
+  // `answer` (dialback valid, SASL success) with the agent-only marker when
+  // the pair is agent-only.
+  [[nodiscard]] xml::Element authenticated(xml::Element answer, const PairKey& key) const;
   void armTimer();
   void onTimer();
 
@@ -75,6 +80,7 @@ class S2sInSession final : public server::Session, public S2sStream {
   bool headerSent_ = false;
   bool saslDone_ = false;
   std::map<PairKey, Evidence> pairs_;
+  std::map<PairKey, std::string> agentOnly_;  // admitted pairs refused but for the agent: why
   std::set<PairKey> verifying_;
   std::map<std::string, net::CertificateCheck> certificates_;  // by peer domain
 };

@@ -1,5 +1,7 @@
 #include "s2s_module.hpp"
 
+#include <algorithm>
+
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/policy/static_decider.hpp"
 #include "keyfed/xmpp/stanza.hpp"
@@ -61,6 +63,15 @@ base::Result<void> S2sModule::load(server::Server& server) {
                               [this](server::StanzaEvent& e) { return routeRemote(e); });
   server.hooks().config.hook("config-reloaded", [this](server::ConfigEvent& e) {
     onConfigReloaded(e.next);
+    return false;
+  });
+  holdTimer_ = std::make_unique<net::Timer>(server.loop());
+  server.hooks().federation.hook("fac-access-granted", [this](server::FederationEvent& e) {
+    accessAnswered(e.remote, true, e.reason);
+    return false;
+  });
+  server.hooks().federation.hook("fac-access-refused", [this](server::FederationEvent& e) {
+    accessAnswered(e.remote, false, e.reason);
     return false;
   });
   std::weak_ptr<bool> alive = alive_;
@@ -218,6 +229,25 @@ bool S2sModule::hasCertificate(std::string_view localDomain) const {
   return tlsClients_.find(localDomain) != tlsClients_.end();
 }
 
+std::string S2sModule::sourceAddressFor(std::string_view localDomain) const {
+  for (const auto& source : settings_->sources) {
+    if (source.domain == localDomain) return source.address;
+  }
+  if (!settings_->sourceAddress.empty()) return settings_->sourceAddress;
+  for (const auto& listener : server_->config().listeners) {
+    if (listener.type != config::ListenerType::s2s &&
+        listener.type != config::ListenerType::s2sDirectTls) {
+      continue;
+    }
+    // A wildcard listener says nothing about which address peers know.
+    if (listener.address == "0.0.0.0" || listener.address == "::" || listener.address.empty()) {
+      return {};
+    }
+    return listener.address;
+  }
+  return {};
+}
+
 // --- the policy -------------------------------------------------------------------------------
 
 void S2sModule::installPolicy(const S2sConfig& settings) {
@@ -336,26 +366,32 @@ bool S2sModule::routeRemote(server::StanzaEvent& event) {
            "the server is shutting down");
     return true;
   }
+  enqueue({local, remote}, Queued{std::move(event.stanza), false});
+  return true;
+}
+
+void S2sModule::enqueue(const PairKey& key, Queued item) {
   if (routes_.size() >= pruneAt_) pruneRoutes();
-  auto& route = routes_[{local, remote}];
-  if (route.state == Route::State::ready && route.session != nullptr && !route.session->closing()) {
-    route.session->send(event.stanza);
-    return true;
-  }
-  const auto now = server_->clock().steadyNow();
-  if (route.state == Route::State::idle && now < route.retryAt) {
-    // A recent attempt failed: answer at once instead of queueing for nothing.
-    bounce(event.stanza, route.lastError, route.lastText);
-    return true;
+  auto& route = routes_[key];
+  const bool usable =
+      route.state == Route::State::ready && route.session != nullptr && !route.session->closing();
+  if (usable) {
+    if (deliver(key, route, item)) return;
+  } else {
+    const auto now = server_->clock().steadyNow();
+    if (route.state == Route::State::idle && now < route.retryAt) {
+      // A recent attempt failed: answer at once instead of queueing for nothing.
+      bounce(item.stanza, route.lastError, route.lastText);
+      return;
+    }
   }
   if (route.queue.size() >= settings_->queueSize) {
-    bounce(event.stanza, xmpp::StanzaErrorCondition::resourceConstraint,
-           "too many stanzas waiting for the connection to " + remote);
-    return true;
+    bounce(item.stanza, xmpp::StanzaErrorCondition::resourceConstraint,
+           "too many stanzas waiting for the connection to " + key.second);
+    return;
   }
-  route.queue.push_back(std::move(event.stanza));
-  if (route.state != Route::State::pending) startRoute({local, remote}, route);
-  return true;
+  route.queue.push_back(std::move(item));
+  if (!usable && route.state != Route::State::pending) startRoute(key, route);
 }
 
 // Pairs nobody used lately cost a map entry each; forget the idle ones whose
@@ -384,20 +420,31 @@ void S2sModule::startRoute(const PairKey& key, Route& route) {
   route.session = &newOutgoing(key.first, key.second);
 }
 
-void S2sModule::pairReady(S2sOutSession& session, const std::string& local) {
-  auto& route = routes_[{local, session.remoteDomain()}];
+void S2sModule::pairReady(S2sOutSession& session, const std::string& local,
+                          const std::string& refusedHere, const std::string& refusedByPeer) {
+  const PairKey key{local, session.remoteDomain()};
+  auto& route = routes_[key];
   route.state = Route::State::ready;
   route.session = &session;
   route.backoff = std::chrono::seconds(0);
   route.retryAt = {};
-  flush(route);
+  route.refusedHere = refusedHere;
+  route.refusedByPeer = refusedByPeer;
+  if (refusedHere.empty() && !refusedByPeer.empty()) askForAccess(key, route);
+  flush(key, route);
 }
 
-void S2sModule::flush(Route& route) {
+// Stanzas in order; those that must wait (automatic mode) stay queued, in order.
+void S2sModule::flush(const PairKey& key, Route& route) {
+  std::deque<Queued> waiting;
   while (!route.queue.empty() && route.session != nullptr && !route.session->closing()) {
-    route.session->send(route.queue.front());
+    Queued item = std::move(route.queue.front());
     route.queue.pop_front();
+    if (!deliver(key, route, item)) waiting.push_back(std::move(item));
   }
+  if (waiting.empty()) return;
+  for (auto& item : route.queue) waiting.push_back(std::move(item));
+  route.queue = std::move(waiting);
 }
 
 void S2sModule::pairFailed(S2sOutSession& session, const std::string& local,
@@ -411,6 +458,9 @@ void S2sModule::pairFailed(S2sOutSession& session, const std::string& local,
   route.retryAt = server_->clock().steadyNow() + route.backoff;
   route.lastError = condition;
   route.lastText = text;
+  route.refusedHere.clear();
+  route.refusedByPeer.clear();
+  route.asking = false;
   bounceQueue(route, condition, text);
 }
 
@@ -419,7 +469,10 @@ void S2sModule::pairClosed(S2sOutSession& session, const std::string& local) {
   if (it == routes_.end() || it->second.session != &session) return;
   it->second.state = Route::State::idle;
   it->second.session = nullptr;
-  // Stanzas queued meanwhile (none normally) start a new attempt.
+  it->second.refusedHere.clear();
+  it->second.refusedByPeer.clear();
+  it->second.asking = false;
+  // Stanzas queued meanwhile (or waiting for access) start a new attempt.
   if (!it->second.queue.empty()) startRoute(it->first, it->second);
 }
 
@@ -427,7 +480,7 @@ void S2sModule::bounceQueue(Route& route, xmpp::StanzaErrorCondition condition,
                             const std::string& text) {
   auto queue = std::move(route.queue);
   route.queue.clear();
-  for (const auto& stanza : queue) bounce(stanza, condition, text);
+  for (const auto& item : queue) bounce(item.stanza, condition, text);
 }
 
 void S2sModule::bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,

@@ -18,6 +18,7 @@
 #include "dialback_key.hpp"
 #include "keyfed/modules/s2s.hpp"
 #include "keyfed/net/certificate_check.hpp"
+#include "keyfed/net/event_loop.hpp"
 #include "keyfed/net/listener.hpp"
 #include "keyfed/net/resolver.hpp"
 #include "keyfed/net/tls.hpp"
@@ -56,9 +57,17 @@ class S2sModule final : public server::Module {
       std::string_view localDomain) const;
   [[nodiscard]] bool hasCertificate(std::string_view localDomain) const;
   net::Resolver& resolver() { return *resolver_; }
+  // The address outgoing streams from `localDomain` connect from ("" = any):
+  // [[s2s.source]], else source_address, else the first s2s listener's
+  // address when it is not a wildcard.
+  [[nodiscard]] std::string sourceAddressFor(std::string_view localDomain) const;
 
   // Asks the policy point, logs the decision with the facts.
   policy::Decision decide(const policy::PeerFacts& facts);
+  // Whether the pair `refusal` refused stays agent-only (agent_only.hpp):
+  // an agent answers here and policy::mayReachAgent holds.
+  [[nodiscard]] bool agentOnlyAllowed(const policy::PeerFacts& facts,
+                                      const policy::Decision& refusal) const;
 
   // Receiving role: verify `key` with the authoritative server of `originating`;
   // the answer goes to the incoming session `inId` (if it still exists).
@@ -69,12 +78,24 @@ class S2sModule final : public server::Module {
                       const std::string& originating, const std::string& streamId,
                       const VerifyOutcome& outcome);
 
-  // Outgoing sessions report on their domain pairs.
-  void pairReady(S2sOutSession& session, const std::string& local);
+  // Outgoing sessions report on their domain pairs. A ready pair may be
+  // agent-only (agent_only.hpp): refused by our policy (`refusedHere`) or
+  // by the peer (`refusedByPeer`, its marker); empty reasons: a full pair.
+  void pairReady(S2sOutSession& session, const std::string& local, const std::string& refusedHere,
+                 const std::string& refusedByPeer);
+  // Our policy admits an agent-only pair now (policy changed()).
+  void pairAdmitted(S2sOutSession& session, const std::string& local);
+  // The peer admits a pair it kept agent-only (a plain <db:result type='valid'/>).
+  void peerAdmitted(S2sOutSession& session, const std::string& local);
   void pairFailed(S2sOutSession& session, const std::string& local,
                   xmpp::StanzaErrorCondition condition, const std::string& text);
   // A ready pair's stream ended (no error for queued stanzas: there are none).
   void pairClosed(S2sOutSession& session, const std::string& local);
+
+  // Inbound agent-only gate: answers `stanza` (from the peer) with
+  // policy-violation over the outgoing pair back to its sender, which carries
+  // this error even while it is itself agent-only.
+  void bounceToPeer(const xml::Element& stanza, const std::string& text);
 
   // A session's connection is gone: destroy it after the current handler.
   void release(S2sInSession* session);
@@ -90,11 +111,22 @@ class S2sModule final : public server::Module {
 
  private:
   // One (local, remote) pair on the way out.
+  struct Queued {
+    xml::Element stanza;
+    bool gateBounce = false;  // bounceToPeer's error: passes an agent-only pair
+  };
   struct Route {
     enum class State { idle, pending, ready };
     State state = State::idle;
     S2sOutSession* session = nullptr;
-    std::deque<xml::Element> queue;
+    std::deque<Queued> queue;
+    // Agent-only (a ready pair): why our policy, or the peer, refuses it.
+    std::string refusedHere;
+    std::string refusedByPeer;
+    // Automatic mode: our agent asked the peer's for access; stanzas that are
+    // not agent exchanges wait (in `queue`) until it answers or holdUntil.
+    bool asking = false;
+    std::chrono::steady_clock::time_point holdUntil{};
     std::chrono::steady_clock::time_point retryAt{};
     std::chrono::seconds backoff{0};
     xmpp::StanzaErrorCondition lastError = xmpp::StanzaErrorCondition::remoteServerNotFound;
@@ -109,11 +141,20 @@ class S2sModule final : public server::Module {
   void recheckAll();
   void accept(std::unique_ptr<net::ByteStream> stream, bool directTls);
   bool routeRemote(server::StanzaEvent& event);
+  void enqueue(const PairKey& key, Queued item);
+  // A ready pair: sends `item`, or, on an agent-only pair, bounces what is not
+  // an agent exchange; false: it must wait (automatic mode is asking).
+  bool deliver(const PairKey& key, Route& route, Queued& item);
+  // Automatic mode (federation events, events.hpp).
+  void askForAccess(const PairKey& key, Route& route);
+  void accessAnswered(std::string_view remote, bool granted, std::string_view reason);
+  void armHoldTimer();
+  void onHoldTimer();
   void startRoute(const PairKey& key, Route& route);
   void pruneRoutes();
   static constexpr std::size_t kPruneRoutesAt = 10000;
   S2sOutSession& newOutgoing(const std::string& local, const std::string& remote);
-  void flush(Route& route);
+  void flush(const PairKey& key, Route& route);
   void bounceQueue(Route& route, xmpp::StanzaErrorCondition condition, const std::string& text);
   void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,
               const std::string& text);
@@ -133,6 +174,7 @@ class S2sModule final : public server::Module {
   std::map<PairKey, Route> routes_;
   std::size_t pruneAt_ = kPruneRoutesAt;
   std::unique_ptr<ConnectionThrottle> throttle_;
+  std::unique_ptr<net::Timer> holdTimer_;
   std::uint64_t lastId_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   base::Logger log_{"s2s"};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent_only.hpp"
 #include "keyfed/net/listener.hpp"
 #include "keyfed/server/server.hpp"
 #include "keyfed/xmpp/jid.hpp"
@@ -45,7 +46,7 @@ S2sOutSession::S2sOutSession(S2sModule& owner, std::uint64_t id, std::string loc
       remote_(std::move(remote)),
       timer_(owner.server().loop()) {
   phaseSince_ = server_.clock().steadyNow();
-  pairs_[local_] = Pair{false, false, phaseSince_};
+  pairs_[local_] = Pair{false, false, phaseSince_, {}, false};
 }
 
 S2sOutSession::~S2sOutSession() = default;
@@ -81,10 +82,12 @@ void S2sOutSession::tryNextEndpoint() {
   phaseSince_ = server_.clock().steadyNow();
   const auto attempt = ++attempt_;
   armTimer();
-  owner_.log().debug("s2s out {}: connecting to {} ({}:{}{})", id(), remote_, endpoint.address,
-                     endpoint.port, endpoint.directTls ? ", direct TLS" : "");
+  const std::string source = owner_.sourceAddressFor(local_);
+  owner_.log().debug("s2s out {}: connecting to {} ({}:{}{}){}{}", id(), remote_, endpoint.address,
+                     endpoint.port, endpoint.directTls ? ", direct TLS" : "",
+                     source.empty() ? "" : " from ", source);
   std::weak_ptr<bool> alive = alive_;
-  net::connectTcp(server_.loop(), endpoint.address, endpoint.port,
+  net::connectTcp(server_.loop(), endpoint.address, endpoint.port, source,
                   [this, alive, attempt, endpoint](auto result) {
                     if (alive.expired() || attempt != attempt_ || failed_ || closing()) return;
                     if (!result) {
@@ -157,6 +160,7 @@ void S2sOutSession::handleElement(xml::Element&& element) {
     fail(StanzaErrorCondition::remoteServerNotFound, remote_ + " refused STARTTLS");
   } else if (element.is("success", ns::sasl)) {
     saslSucceeded_ = true;
+    saslAgentOnly_ = agentOnlyMarkerOf(element).value_or("");
     restartParser();
     sendHeader();
   } else if (element.is("failure", ns::sasl)) {
@@ -210,7 +214,7 @@ void S2sOutSession::handleFeatures(const xml::Element& features) {
   sendVerifies();
   if (saslSucceeded_) {
     auto it = pairs_.find(local_);
-    if (it != pairs_.end() && !it->second.ready) pairAuthenticated(local_, true);
+    if (it != pairs_.end() && !it->second.ready) pairAuthenticated(local_, true, saslAgentOnly_);
     return;
   }
   if (phase_ == Phase::open) return;
@@ -255,7 +259,7 @@ bool S2sOutSession::canMultiplex() const {
 
 void S2sOutSession::addPair(const std::string& local) {
   if (pairs_.count(local) != 0) return;
-  pairs_[local] = Pair{false, false, server_.clock().steadyNow()};
+  pairs_[local] = Pair{false, false, server_.clock().steadyNow(), {}, false};
   startDialback(local);
   armTimer();
 }
@@ -264,13 +268,22 @@ void S2sOutSession::handleDbResult(const xml::Element& element) {
   const std::string local = domainOf(element.attr("to"));
   const std::string type(element.attr("type"));
   auto it = pairs_.find(local);
+  if (domainOf(element.attr("from")) == remote_ && it != pairs_.end() && it->second.ready &&
+      it->second.peerAgentOnly && type == "valid" && !agentOnlyMarkerOf(element)) {
+    // The peer admits the pair now (a grant): it says so with a plain valid.
+    it->second.peerAgentOnly = false;
+    owner_.log().info("s2s out {}: {} admits {} -> {} now (was agent-only)", id(), remote_, local,
+                      remote_);
+    owner_.peerAdmitted(*this, local);
+    return;
+  }
   if (domainOf(element.attr("from")) != remote_ || it == pairs_.end() || it->second.ready ||
       type.empty()) {
     owner_.log().info("s2s out {}: ignored an unsolicited <db:result/> from {}", id(), remote_);
     return;
   }
   if (type == "valid") {
-    pairAuthenticated(local, false);
+    pairAuthenticated(local, false, agentOnlyMarkerOf(element).value_or(""));
   } else if (type == "invalid") {
     // XEP-0220 2.1.4: the peer says our key is bogus: internal-server-error.
     failPair(local, StanzaErrorCondition::internalServerError,
@@ -348,11 +361,17 @@ Evidence S2sOutSession::evidence(bool viaSasl) const {
   return e;
 }
 
-void S2sOutSession::pairAuthenticated(const std::string& local, bool viaSasl) {
+void S2sOutSession::pairAuthenticated(const std::string& local, bool viaSasl,
+                                      const std::string& refusedByPeer) {
   auto facts = makeFacts(owner_.settings(), local, remote_, address(), policy::Direction::outbound,
                          evidence(viaSasl), server_.clock().now());
   const auto decision = owner_.decide(facts);
-  if (!decision.allowed()) {
+  std::string refusedHere;
+  if (!decision.allowed() && owner_.agentOnlyAllowed(facts, decision)) {
+    owner_.log().info("s2s out {}: {} -> {} is agent-only: {}", id(), local, remote_,
+                      decision.reason);
+    refusedHere = decision.reason;
+  } else if (!decision.allowed()) {
     // The stream ends with policy-violation once it has answered the
     // verifications it carries for incoming streams (they are another matter).
     refusal_ = decision.reason;
@@ -360,26 +379,47 @@ void S2sOutSession::pairAuthenticated(const std::string& local, bool viaSasl) {
              "federation with " + remote_ + " is refused: " + decision.reason);
     return;
   }
+  if (!refusedByPeer.empty()) {
+    owner_.log().info("s2s out {}: {} keeps {} -> {} agent-only: {}", id(), remote_, local, remote_,
+                      refusedByPeer);
+  }
   auto& pair = pairs_[local];
   pair.ready = true;
   pair.viaSasl = viaSasl;
+  pair.refusedHere = refusedHere;
+  pair.peerAgentOnly = !refusedByPeer.empty();
   phase_ = Phase::open;
   armTimer();
-  owner_.pairReady(*this, local);
+  owner_.pairReady(*this, local, refusedHere, refusedByPeer);
 }
 
+// As S2sInSession::recheck: a full pair no longer allowed closes the stream;
+// an agent-only one now allowed becomes full.
 void S2sOutSession::recheck() {
   if (closing()) return;
-  for (const auto& [local, pair] : pairs_) {
+  std::vector<std::string> admitted;
+  for (auto& [local, pair] : pairs_) {
     if (!pair.ready) continue;
     auto facts =
         makeFacts(owner_.settings(), local, remote_, address(), policy::Direction::outbound,
                   evidence(pair.viaSasl), server_.clock().now());
     const auto decision = owner_.decide(facts);
-    if (!decision.allowed()) {
-      closeStream(StreamErrorCondition::policyViolation, decision.reason);
-      return;
+    if (decision.allowed()) {
+      if (!pair.refusedHere.empty()) admitted.push_back(local);
+      pair.refusedHere.clear();
+      continue;
     }
+    if (!pair.refusedHere.empty() && owner_.agentOnlyAllowed(facts, decision)) {
+      pair.refusedHere = decision.reason;
+      continue;
+    }
+    closeStream(StreamErrorCondition::policyViolation, decision.reason);
+    return;
+  }
+  for (const auto& local : admitted) {
+    owner_.log().info("s2s out {}: {} -> {} is admitted now (was agent-only)", id(), local,
+                      remote_);
+    owner_.pairAdmitted(*this, local);
   }
 }
 

@@ -61,6 +61,8 @@ class S2sOutSession final : public server::Session, public S2sStream {
     bool ready = false;
     bool viaSasl = false;
     std::chrono::steady_clock::time_point since;
+    std::string refusedHere;     // agent-only by our policy: why
+    bool peerAgentOnly = false;  // the peer's marker said agent-only
   };
 
   void handleHeader(const xml::StreamHeader& header) override;
@@ -77,7 +79,8 @@ class S2sOutSession final : public server::Session, public S2sStream {
   void startDialback(const std::string& local);
   void handleDbResult(const xml::Element& element);
   void handleDbVerify(const xml::Element& element);
-  void pairAuthenticated(const std::string& local, bool viaSasl);
+  // `refusedByPeer`: the peer's agent-only marker, "" when it admits us fully.
+  void pairAuthenticated(const std::string& local, bool viaSasl, const std::string& refusedByPeer);
   void sendVerifies();
   // Every pending pair and verification fails (the stream stays as it is).
   void failPending(xmpp::StanzaErrorCondition condition, const std::string& text);
@@ -108,7 +111,8 @@ class S2sOutSession final : public server::Session, public S2sStream {
   bool featuresSeen_ = false;        // past TLS: verifications may go out
   bool saslTried_ = false;
   bool saslSucceeded_ = false;
-  bool tracked_ = false;  // counted by Server::trackConnection
+  std::string saslAgentOnly_;  // the agent-only marker of the peer's <success/>
+  bool tracked_ = false;       // counted by Server::trackConnection
   bool failed_ = false;
   std::string refusal_;                // our policy refused a pair: the reason for the stream error
   net::CertificateCheck certificate_;  // the peer's, for remote_

@@ -62,6 +62,9 @@ direct_tls = true
 [[s2s.route]]
 domain = "c.test"
 address = "[::1]"
+[[s2s.source]]
+domain = "a.test"
+address = "127.0.40.55"
 )");
   ASSERT_TRUE(config) << config.error().message;
   const auto& s2s = *config->section<S2sConfig>("s2s");
@@ -81,6 +84,10 @@ address = "[::1]"
   EXPECT_EQ(s2s.routes[1].host, "::1");
   EXPECT_EQ(s2s.routes[1].port, 5269);
   EXPECT_EQ(s2s.bytesPerSecond, 100000U);
+  ASSERT_EQ(s2s.sources.size(), 1U);
+  EXPECT_EQ(s2s.sources[0].domain, "a.test");
+  EXPECT_EQ(s2s.sources[0].address, "127.0.40.55");
+  EXPECT_TRUE(s2s.sourceAddress.empty());
 }
 
 TEST(S2sConfig, RefusesWhatCannotWork) {
@@ -94,6 +101,9 @@ TEST(S2sConfig, RefusesWhatCannotWork) {
            "[[s2s.route]]\naddress = \"127.0.0.1:5269\"\n",
            "[[s2s.peer]]\ndomain = \"b.test\"\npin_sha256 = [\"abc\"]\n",
            "[s2s]\nunknown_key = 1\n",
+           "[s2s]\nsource_address = \"alice.test\"\n",
+           "[[s2s.source]]\ndomain = \"a.test\"\naddress = \"300.0.0.1\"\n",
+           "[[s2s.source]]\naddress = \"127.0.0.1\"\n",
        }) {
     auto config = load(bad);
     EXPECT_FALSE(config) << bad;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -111,6 +112,9 @@ class Agent {
   // An iq result or error addressed to our agent JID.
   void handleAnswer(const xml::Element& iq);
   [[nodiscard]] const Outgoing* outgoing(std::string_view iqId) const;
+  // Called with each answer handleAnswer() accepted (automatic mode).
+  using AnswerListener = std::function<void(const Outgoing&)>;
+  void onAnswer(AnswerListener listener) { answerListener_ = std::move(listener); }
 
  private:
   Response finishInvalid(Response response, const Origin& origin, std::string_view principal);
@@ -129,6 +133,7 @@ class Agent {
   base::Logger log_{"agent"};
   std::deque<Outgoing> outgoing_;  // bounded: the most recent kMaxOutgoing
   std::uint64_t nextIq_ = 0;
+  AnswerListener answerListener_;
 };
 
 }  // namespace keyfed::agent

@@ -14,13 +14,22 @@
 //   [[agent.group]]                          # packet-filter groups (GroupName)
 //   name = "staff"
 //   members = ["boss@target.example"]
+//   [[agent.automatic]]                      # automatic mode (docs/fac-protocol.md)
+//   domain = "target.example"                # the peer whose agent is asked
+//   key = "keys/alice.key"                   # the requester's private key (keynote keygen)
+//   credentials = ["admin-to-alice.cred"]    # signed assertions, one per file
+//   attributes = ["App_domain=XMPP", "Request_Type=whitelist"]
+//   wait = 30                                # seconds stanzas wait for the answer
 //
+// Automatic mode's key and credential files are read when the configuration
+// is loaded, like the policy files.
 // The policy files are read and checked when the configuration is loaded, so
 // `keyfed --check-config` and a reload (SIGHUP) refuse a broken policy and the
 // running one stays.
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +47,16 @@ struct Group {
   std::vector<std::string> members;  // bare JIDs
 };
 
+// [[agent.automatic]]: the request this server's agent sends by itself when
+// `domain` keeps an outgoing s2s pair agent-only (it refused us).
+struct AutomaticRequest {
+  std::string domain;
+  std::string key;                                // the private key file's text
+  std::vector<std::string> credentials;           // assertion texts
+  std::map<std::string, std::string> attributes;  // NAME=VALUE
+  std::chrono::seconds wait{30};
+};
+
 struct AgentConfig {
   bool enabled = false;
   std::vector<std::filesystem::path> policyFiles;  // absolute
@@ -50,11 +69,14 @@ struct AgentConfig {
   std::chrono::seconds maxValidity{86400};
   std::chrono::seconds timestampWindow{300};
   std::vector<Group> groups;
+  std::vector<AutomaticRequest> automatic;
 
   // The longest grant the compliance value `value` allows (maxValidity when
   // the value has no [[agent.validity]] entry).
   [[nodiscard]] std::chrono::seconds boundFor(std::string_view value) const;
   [[nodiscard]] bool isMember(std::string_view group, std::string_view bareJid) const;
+  // The automatic request for the peer `domain`, or nullptr.
+  [[nodiscard]] const AutomaticRequest* automaticFor(std::string_view domain) const;
 };
 
 inline constexpr std::string_view kSectionName = "agent";

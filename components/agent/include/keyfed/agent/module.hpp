@@ -27,8 +27,12 @@ class AdminService;
 
 namespace keyfed::agent {
 
+class AutomaticRequests;
+
 class AgentModule final : public server::Module {
  public:
+  AgentModule();
+  ~AgentModule() override;
   [[nodiscard]] std::string_view name() const override { return "agent"; }
   base::Result<void> load(server::Server& server) override;
   // nullptr while the agent is disabled ([agent] enabled = false).
@@ -36,6 +40,7 @@ class AgentModule final : public server::Module {
 
  private:
   std::unique_ptr<Agent> agent_;
+  std::unique_ptr<AutomaticRequests> automatic_;  // automatic mode (automatic.hpp)
 };
 
 std::unique_ptr<AgentModule> makeAgentModule();

@@ -35,8 +35,15 @@ class Listener {
   virtual void close() = 0;
 };
 
-// Opens a client TCP connection (tests, load generator, later s2s).
+// Opens a client TCP connection (tests, load generator, s2s).
 void connectTcp(EventLoop& loop, const std::string& address, std::uint16_t port,
+                std::function<void(base::Result<std::unique_ptr<ByteStream>>)> onConnected);
+// The same from `sourceAddress` (an IP literal, any port): a server with
+// several addresses makes its peers see the one they know it by. A source of
+// the other address family than `address` is not used; an empty one neither.
+// A source that cannot be bound fails the connection (net.bind).
+void connectTcp(EventLoop& loop, const std::string& address, std::uint16_t port,
+                const std::string& sourceAddress,
                 std::function<void(base::Result<std::unique_ptr<ByteStream>>)> onConnected);
 
 }  // namespace keyfed::net

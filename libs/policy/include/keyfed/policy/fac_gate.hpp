@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "keyfed/policy/decision.hpp"
+#include "keyfed/policy/facts.hpp"
 #include "keyfed/policy/stanza_facts.hpp"
 
 namespace keyfed::policy {
@@ -26,5 +28,13 @@ inline constexpr std::string_view kFacResource = "fac";
 // "<domain>/fac".
 std::string agentJid(std::string_view domain);
 bool isAgentExchange(const StanzaFacts& facts);
+
+// Whether a pair the stream decision `refusal` refused may still carry agent
+// exchanges (s2s's agent-only state): the peer's identity reaches at least
+// TrustLevel::verified, and the refusal is not the static deny list or a
+// denied network (decider "static"), which keep a peer out altogether. s2s
+// also requires PolicyPoint::agentReachable(): without an agent the state
+// would serve nothing.
+bool mayReachAgent(const PeerFacts& facts, const Decision& refusal);
 
 }  // namespace keyfed::policy

@@ -49,6 +49,10 @@ class PolicyPoint {
   // Replaces the decider with the same name (config reload), or adds it.
   void replaceDecider(std::shared_ptr<const Decider> decider);
   void setDefaultAllow(bool allow) { defaultAllow_ = allow; }
+  // Whether a FAC agent answers here (the agent module sets it when it
+  // starts): only then does s2s keep refused peers agent-only (fac_gate.hpp).
+  void setAgentReachable(bool reachable) { agentReachable_ = reachable; }
+  [[nodiscard]] bool agentReachable() const { return agentReachable_; }
 
   [[nodiscard]] Decision decideStream(const PeerFacts& facts) const;
   // Always allow or deny. Inbound, s2s calls it for each stanza received and
@@ -70,6 +74,7 @@ class PolicyPoint {
   std::vector<Listener> listeners_;
   std::uint64_t generation_ = 0;
   bool defaultAllow_;
+  bool agentReachable_ = false;
 };
 
 }  // namespace keyfed::policy

@@ -14,6 +14,7 @@
 // A handler returns true when it handled the stanza; dispatch stops there and
 // the router's default for that event (docs/modules.md) does not run.
 
+#include <chrono>
 #include <string_view>
 
 #include "keyfed/config/config.hpp"
@@ -68,11 +69,30 @@ struct ConfigEvent {
   const config::Config& next;
 };
 
+// Federation access between s2s and the FAC agent's automatic mode
+// (docs/fac-protocol.md, "Automatic mode"):
+//   "s2s-agent-only"      the peer `remote` keeps the outgoing pair (local,
+//                         remote) agent-only (`reason`: its refusal) while
+//                         stanzas wait for it. A handler that asks the peer's
+//                         agent for access returns true and sets `holdFor`:
+//                         s2s keeps what waits that long at most.
+//   "fac-access-granted"  the peer's agent granted a request of ours: s2s
+//                         delivers what waits for `remote`.
+//   "fac-access-refused"  it refused (`reason`): s2s bounces what waits.
+struct FederationEvent {
+  Server& server;
+  std::string_view local;
+  std::string_view remote;
+  std::string_view reason;
+  std::chrono::seconds holdFor{0};
+};
+
 struct Hooks {
   EventBus<StanzaEvent> stanzas;
   EventBus<ConfigEvent> config;
   EventBus<SessionEvent> sessions;
   EventBus<FeaturesEvent> features;
+  EventBus<FederationEvent> federation;
 };
 
 }  // namespace keyfed::server

@@ -32,6 +32,13 @@ struct S2sRouteConfig {
   bool directTls = false;  // XEP-0368: TLS from the first byte
 };
 
+// [[s2s.source]]: the address outgoing streams from one served domain
+// connect from.
+struct S2sSourceConfig {
+  std::string domain;   // a served domain
+  std::string address;  // an IP literal of this machine
+};
+
 struct S2sConfig {
   bool requireTls = true;
   policy::TrustLevel minimumLevel = policy::TrustLevel::trusted;
@@ -47,6 +54,12 @@ struct S2sConfig {
   // DNS servers ("ip" or "ip:port"); empty: only static routes are used.
   std::vector<std::string> dnsServers;
   std::vector<S2sRouteConfig> routes;
+  // Where outgoing streams connect from, so that peers see the address they
+  // know this server by (address whitelists, FAC Server_IP_Address): per
+  // served domain, else source_address, else the s2s listener's address when
+  // it is not a wildcard (S2sModule::sourceAddressFor).
+  std::vector<S2sSourceConfig> sources;
+  std::string sourceAddress;
   // Dialback secret (XEP-0185); empty: a random one per start.
   std::string dialbackSecret;
   std::chrono::seconds connectTimeout{10};
