@@ -15,6 +15,7 @@ bool isAgentJid(const xmpp::Jid& jid, server::Server& server) {
 }  // namespace
 
 base::Result<void> AgentModule::load(server::Server& server) {
+  server_ = &server;
   const AgentConfig* configured = server.config().section<AgentConfig>(kSectionName);
   if (configured == nullptr || !configured->enabled) {
     server.log().debug("FAC agent disabled ([agent] enabled = false)");
