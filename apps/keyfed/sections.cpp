@@ -1,6 +1,7 @@
 #include "sections.hpp"
 
 #include "keyfed/agent/config.hpp"
+#include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 
 namespace keyfed::app {
@@ -9,6 +10,7 @@ config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
   (void)agent::registerAgentConfig(registry);
+  (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;
 }
 
