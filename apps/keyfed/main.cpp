@@ -77,7 +77,7 @@ int run(ConfigHistory& history) {
   }
   net::EventLoop loop;
   server::Server server(config, **storage, loop, base::SystemClock::instance());
-  agent::AgentModule& agentModule = app::addBuiltinModules(server);
+  const app::AdminModules modules = app::addBuiltinModules(server);
   if (auto started = server.start(); !started) {
     log.error("cannot start: {}", started.error().describe());
     return kExitStartup;
@@ -92,7 +92,8 @@ int run(ConfigHistory& history) {
   };
   if (!config.server.adminSocket.empty()) {
     app::registerAdminCommands(admin, server, reload);
-    agent::registerAgentAdminCommands(admin, agentModule);
+    agent::registerAgentAdminCommands(admin, modules.agent);
+    clearinghouse::registerClearinghouseAdminCommands(admin, modules.clearinghouse);
     if (auto listening = admin.listen(config.server.adminSocket); !listening) {
       log.error("admin socket: {}", listening.error().describe());
       return kExitStartup;

@@ -17,7 +17,7 @@
 
 namespace keyfed::app {
 
-agent::AgentModule& addBuiltinModules(server::Server& server) {
+AdminModules addBuiltinModules(server::Server& server) {
   // Feature modules first so their hooks and disco features exist before the
   // first client connects; c2s (which opens the listeners) last.
   server.addModule(modules::makeBlockingModule());
@@ -39,9 +39,13 @@ agent::AgentModule& addBuiltinModules(server::Server& server) {
   agent::AgentModule& agentModule = *fac;
   server.addModule(std::move(fac));
   server.addModule(agent::makeStanzaPolicyModule());
+  // The clearinghouse's deciders must be in place before s2s takes a stream.
+  auto clearinghouse = clearinghouse::makeClearinghouseModule();
+  clearinghouse::ClearinghouseModule& clearinghouseModule = *clearinghouse;
+  server.addModule(std::move(clearinghouse));
   server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
-  return agentModule;
+  return {agentModule, clearinghouseModule};
 }
 
 }  // namespace keyfed::app

@@ -2,11 +2,16 @@
 // The modules keyfed loads, in order. Composition lives here and nowhere else.
 
 #include "keyfed/agent/module.hpp"
+#include "keyfed/clearinghouse/module.hpp"
 #include "keyfed/server/server.hpp"
 
 namespace keyfed::app {
 
-// Returns the FAC agent module, whose admin commands main() registers.
-agent::AgentModule& addBuiltinModules(server::Server& server);
+// The modules whose admin commands main() registers.
+struct AdminModules {
+  agent::AgentModule& agent;
+  clearinghouse::ClearinghouseModule& clearinghouse;
+};
+AdminModules addBuiltinModules(server::Server& server);
 
 }  // namespace keyfed::app

@@ -1,6 +1,7 @@
 #include "sections.hpp"
 
 #include "keyfed/agent/config.hpp"
+#include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 
@@ -11,6 +12,7 @@ config::SectionRegistry configSections() {
   modules::registerS2sConfig(registry);
   (void)modules::registerSmConfig(registry);
   (void)agent::registerAgentConfig(registry);
+  (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;
 }
 

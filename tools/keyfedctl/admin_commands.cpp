@@ -3,34 +3,17 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "admin_client.hpp"
+#include "admin_call.hpp"
 
 namespace keyfed::ctl {
 
 namespace {
 
 int run(const Context& ctx, std::string_view command, const nlohmann::json& args) {
-  const auto& socket = ctx.config.server.adminSocket;
-  if (socket.empty()) {
-    printError("the admin socket is turned off (server.admin_socket = \"\" in " +
-               ctx.config.file.string() + ")");
-    return kExitNotRunning;
-  }
-  auto reply = callAdmin(socket, command, args, ctx.timeout);
-  if (!reply) {
-    if (reply.error().code == errc::kNotRunning) {
-      printError("keyfed is not running (nothing answers on " + socket.string() + ")");
-      return kExitNotRunning;
-    }
-    printError(reply.error());
-    return kExitFailure;
-  }
-  if (!reply->ok) {
-    printError(std::string(command) + ": " + reply->errorMessage + " [" + reply->errorCode + "]");
-    return kExitFailure;
-  }
-  const std::string text =
-      reply->result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  int code = kExitOk;
+  auto result = callAdminCommand(ctx, command, args, code);
+  if (!result) return code;
+  const std::string text = result->dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   std::printf("%s\n", text.c_str());
   return kExitOk;
 }

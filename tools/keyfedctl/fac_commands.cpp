@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "admin_call.hpp"
 #include "admin_client.hpp"
 #include "keyfed/agent/protocol.hpp"
 
@@ -42,36 +43,6 @@ base::Result<std::string> readFile(const std::string& name) {
 
 std::string pretty(const json& j) {
   return j.dump(2, ' ', false, json::error_handler_t::replace);
-}
-
-// Runs an admin command; prints errors and returns the exit code in `code`.
-std::optional<json> call(const Context& ctx, std::string_view command, const json& args,
-                         int& code) {
-  const auto& socket = ctx.config.server.adminSocket;
-  if (socket.empty()) {
-    printError("the admin socket is turned off (server.admin_socket = \"\" in " +
-               ctx.config.file.string() + ")");
-    code = kExitNotRunning;
-    return std::nullopt;
-  }
-  auto reply = callAdmin(socket, command, args, ctx.timeout);
-  if (!reply) {
-    if (reply.error().code == errc::kNotRunning) {
-      printError("keyfed is not running (nothing answers on " + socket.string() + ")");
-      code = kExitNotRunning;
-    } else {
-      printError(reply.error());
-      code = kExitFailure;
-    }
-    return std::nullopt;
-  }
-  if (!reply->ok) {
-    printError(std::string(command) + ": " + reply->errorMessage + " [" + reply->errorCode + "]");
-    code = kExitFailure;
-    return std::nullopt;
-  }
-  code = kExitOk;
-  return reply->result;
 }
 
 // Prints a FAC response and returns 0 only for a grant.
@@ -150,14 +121,15 @@ int facRequest(const Context& ctx, const FacRequestOptions& o) {
     return kExitOk;
   }
   int code = kExitOk;
-  auto sent = call(ctx, "fac-send", {{"to", o.to}, {"request", json::parse(text)}}, code);
+  auto sent =
+      callAdminCommand(ctx, "fac-send", {{"to", o.to}, {"request", json::parse(text)}}, code);
   if (!sent) return code;
   const std::string id = sent->value("id", "");
   std::fprintf(stderr, "keyfedctl: request %s sent to %s, waiting for the answer\n",
                sent->value("request_id", "").c_str(), o.to.c_str());
   const auto deadline = Clock::now() + ctx.timeout;
   while (Clock::now() < deadline) {
-    auto result = call(ctx, "fac-result", {{"id", id}}, code);
+    auto result = callAdminCommand(ctx, "fac-result", {{"id", id}}, code);
     if (!result) return code;
     if (result->value("status", "") == "answered") return printResponse((*result)["response"]);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -172,7 +144,7 @@ int facSubmit(const Context& ctx, const std::string& file) {
   auto text = readFile(file.empty() ? "-" : file);
   if (!text) return failure(text.error());
   int code = kExitOk;
-  auto response = call(ctx, "fac-submit", {{"request", *text}}, code);
+  auto response = callAdminCommand(ctx, "fac-submit", {{"request", *text}}, code);
   if (!response) return code;
   return printResponse(*response);
 }
@@ -192,7 +164,7 @@ int audit(const Context& ctx, const AuditOptions& o) {
                     o.last;
   }
   int code = kExitOk;
-  auto result = call(ctx, "audit", args, code);
+  auto result = callAdminCommand(ctx, "audit", args, code);
   if (!result) return code;
   if (o.json) {
     std::printf("%s\n", pretty(*result).c_str());
@@ -213,7 +185,7 @@ int audit(const Context& ctx, const AuditOptions& o) {
 
 int policyList(const Context& ctx, bool asJson) {
   int code = kExitOk;
-  auto result = call(ctx, "policy-list", json::object(), code);
+  auto result = callAdminCommand(ctx, "policy-list", json::object(), code);
   if (!result) return code;
   if (asJson) {
     std::printf("%s\n", pretty(*result).c_str());
@@ -233,7 +205,7 @@ int policyList(const Context& ctx, bool asJson) {
 
 int policyRevoke(const Context& ctx, long long id) {
   int code = kExitOk;
-  auto result = call(ctx, "policy-revoke", {{"id", id}}, code);
+  auto result = callAdminCommand(ctx, "policy-revoke", {{"id", id}}, code);
   if (!result) return code;
   std::printf("revoked %lld: %s\n", id, (*result)["revoked"].value("rule", "").c_str());
   return kExitOk;
@@ -249,7 +221,7 @@ int policyAdd(const Context& ctx, const std::string& kind, const std::string& sp
   json args = {{"kind", kind}, {"spec", parsed}};
   if (validity > 0) args["validity"] = validity;
   int code = kExitOk;
-  auto result = call(ctx, "policy-add", args, code);
+  auto result = callAdminCommand(ctx, "policy-add", args, code);
   if (!result) return code;
   for (const auto& e : (*result)["entries"]) {
     std::printf("added %lld: %s\n", static_cast<long long>(e.value("id", 0)),

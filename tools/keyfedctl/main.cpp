@@ -6,6 +6,7 @@
 #include "sections.hpp"
 
 #include "admin_commands.hpp"
+#include "clearinghouse_commands.hpp"
 #include "context.hpp"
 #include "fac_commands.hpp"
 #include "keyfed/base/log.hpp"
@@ -31,6 +32,7 @@ struct Options {
   std::string policyKind;
   std::string policySpec;
   long long validity = 0;
+  ctl::RowOptions row;
 };
 
 }  // namespace
@@ -108,6 +110,21 @@ int main(int argc, char** argv) {
   policyAdd->add_option("spec", o.policySpec, "the rule as JSON (docs/policy.md)")->required();
   policyAdd->add_option("--validity", o.validity, "seconds until it expires (default: never)");
 
+  auto* clearinghouse =
+      app.add_subcommand("clearinghouse", "the clearinghouse's table (docs/clearinghouse.md)");
+  clearinghouse->require_subcommand(1);
+  auto* chSet = clearinghouse->add_subcommand("set", "add or change a community row");
+  chSet->add_option("domain", o.row.domain, "the member server's domain")->required();
+  chSet->add_option("level", o.row.level, "its level (0..1000)")->required();
+  chSet->add_option("--address", o.row.addresses, "an IP address or range it uses (repeat)");
+  chSet->add_option("--validity", o.row.validity, "seconds until the row expires (default: never)");
+  auto* chRemove = clearinghouse->add_subcommand("remove", "remove a community row");
+  chRemove->add_option("domain", o.row.domain, "the member server's domain")->required();
+  auto* chList = clearinghouse->add_subcommand("list", "the community table (clearinghouse)");
+  chList->add_flag("--json", o.json, "print the table as JSON");
+  auto* chTable = clearinghouse->add_subcommand("table", "the table this member holds");
+  chTable->add_flag("--json", o.json, "print the table as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -142,5 +159,9 @@ int main(int argc, char** argv) {
   if (*policyList) return ctl::policyList(ctx, o.json);
   if (*policyRevoke) return ctl::policyRevoke(ctx, o.entryId);
   if (*policyAdd) return ctl::policyAdd(ctx, o.policyKind, o.policySpec, o.validity);
+  if (*chSet) return ctl::clearinghouseSet(ctx, o.row);
+  if (*chRemove) return ctl::clearinghouseRemove(ctx, o.row.domain);
+  if (*chList) return ctl::clearinghouseList(ctx, o.json);
+  if (*chTable) return ctl::clearinghouseTable(ctx, o.json);
   return ctl::kExitUsage;  // unreachable: require_subcommand
 }

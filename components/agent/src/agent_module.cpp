@@ -20,6 +20,7 @@ AgentModule::AgentModule() = default;
 AgentModule::~AgentModule() = default;
 
 base::Result<void> AgentModule::load(server::Server& server) {
+  server_ = &server;
   const AgentConfig* configured = server.config().section<AgentConfig>(kSectionName);
   if (configured == nullptr || !configured->enabled) {
     server.log().debug("FAC agent disabled ([agent] enabled = false)");

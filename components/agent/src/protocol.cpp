@@ -1,6 +1,7 @@
 // The FAC request format: strict reading, the canonical form, signatures.
 
 #include "keyfed/agent/protocol.hpp"
+#include "keyfed/agent/signed_json.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -17,59 +18,6 @@ using nlohmann::json;
 
 base::Failure malformed(std::string message) {
   return base::fail(errc::kMalformed, std::move(message));
-}
-
-// JSON nesting deeper than a request ever needs is refused before parsing,
-// so hostile input cannot make any recursive walk deep.
-bool nestingWithin(std::string_view text, int maxDepth) {
-  int depth = 0;
-  bool inString = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"')
-      inString = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > maxDepth) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
-
-void appendEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
 }
 
 bool validName(std::string_view name) {
@@ -113,14 +61,6 @@ std::string hexDigest(std::string_view bytes) {
     out += kHex[digest[i] & 0xF];
   }
   return out;
-}
-
-std::string defaultSignatureAlgorithm(std::string_view publicKey) {
-  if (publicKey.starts_with("ed25519-")) return "sig-ed25519-sha512-hex:";
-  if (publicKey.starts_with("ecdsa-p256-")) return "sig-ecdsa-p256-sha256-hex:";
-  if (publicKey.starts_with("dsa-")) return "sig-dsa-sha1-hex:";
-  if (publicKey.starts_with("x509-")) return "sig-x509-sha256-hex:";
-  return "sig-rsa-sha256-hex:";
 }
 
 }  // namespace
@@ -219,21 +159,21 @@ std::string canonicalForm(const Request& r) {
   for (const auto& [name, value] : r.attributes) {
     if (!first) out += ',';
     first = false;
-    appendEscaped(out, name);
+    appendJsonString(out, name);
     out += ':';
-    appendEscaped(out, value);
+    appendJsonString(out, value);
   }
   out += "},\"credentials\":[";
   for (std::size_t i = 0; i < r.credentials.size(); ++i) {
     if (i > 0) out += ',';
-    appendEscaped(out, r.credentials[i]);
+    appendJsonString(out, r.credentials[i]);
   }
   out += "],\"nonce\":";
-  appendEscaped(out, r.nonce);
+  appendJsonString(out, r.nonce);
   out += ",\"requester\":";
-  appendEscaped(out, r.requester);
+  appendJsonString(out, r.requester);
   out += ",\"target\":";
-  appendEscaped(out, r.target);
+  appendJsonString(out, r.target);
   out += ",\"timestamp\":" + std::to_string(r.timestamp);
   out += ",\"version\":" + std::to_string(r.version) + "}";
   return out;
@@ -243,7 +183,7 @@ std::string toJson(const Request& r) {
   std::string out = canonicalForm(r);
   out.pop_back();  // '}'
   out += ",\"signature\":";
-  appendEscaped(out, r.signature);
+  appendJsonString(out, r.signature);
   out += '}';
   return out;
 }

@@ -181,4 +181,26 @@ base::Result<void> checkNonce(std::string_view principal, std::string_view nonce
   return checkIdentifier("nonce", nonce, limits.nonceBytes);
 }
 
+base::Result<void> checkCommunityRow(const CommunityRow& row, const Limits& limits) {
+  if (auto r = checkHost(row.domain, limits); !r) return r;
+  if (row.addresses.size() > limits.rowAddresses) {
+    return invalid("a community row has more than " + std::to_string(limits.rowAddresses) +
+                   " addresses");
+  }
+  for (const auto& a : row.addresses) {
+    // Space-separated in the SQLite column: an address never holds one.
+    if (a.find(' ') != std::string::npos) return invalid("a row address contains a space");
+    if (auto r = checkIdentifier("row address", a, limits.hostBytes); !r) return r;
+  }
+  return {};
+}
+
+base::Result<void> checkStoredDocument(std::string_view name, const StoredDocument& document,
+                                       const Limits& limits) {
+  if (auto r = checkIdentifier("document name", name, limits.auditFieldBytes); !r) return r;
+  if (document.version <= 0) return invalid("a table document's version must be positive");
+  if (document.text.empty()) return invalid("a table document is empty");
+  return checkXml("table document", document.text, limits.documentBytes);
+}
+
 }  // namespace keyfed::storage

@@ -123,9 +123,32 @@ CREATE TABLE fac_nonces (
 CREATE INDEX fac_nonces_by_expiry ON fac_nonces (expires);
 )sql";
 
+// Version 3: the clearinghouse (docs/clearinghouse.md): the community table
+// (addresses as one space-separated text), the subscribers of its
+// publish-subscribe node, and signed table documents by name.
+const char* const kSchemaV3 = R"sql(
+CREATE TABLE community_rows (
+  domain    TEXT PRIMARY KEY,
+  level     INTEGER NOT NULL,
+  addresses TEXT NOT NULL DEFAULT '',
+  expires   INTEGER,
+  updated   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE community_subscribers (
+  jid TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE table_documents (
+  name     TEXT PRIMARY KEY,
+  version  INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  stored   INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -22,7 +22,8 @@ class SqliteStorage final : public Storage {
         private_(*pool_, limits_),
         policyEntries_(*pool_, limits_),
         audit_(*pool_, limits_),
-        nonces_(*pool_, limits_) {}
+        nonces_(*pool_, limits_),
+        clearinghouse_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -33,6 +34,7 @@ class SqliteStorage final : public Storage {
   PolicyEntryStore& policyEntries() override { return policyEntries_; }
   AuditLog& audit() override { return audit_; }
   NonceStore& nonces() override { return nonces_; }
+  ClearinghouseStore& clearinghouse() override { return clearinghouse_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -47,6 +49,7 @@ class SqliteStorage final : public Storage {
   SqlitePolicyEntries policyEntries_;
   SqliteAudit audit_;
   SqliteNonces nonces_;
+  SqliteClearinghouse clearinghouse_;
 };
 
 }  // namespace

@@ -114,4 +114,17 @@ class SqliteNonces final : public NonceStore, StoreBase {
                         base::SystemTime expires, base::SystemTime now) override;
 };
 
+class SqliteClearinghouse final : public ClearinghouseStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<CommunityRow>> rows() override;
+  Result<> putRow(const CommunityRow& row) override;
+  Result<bool> removeRow(std::string_view domain) override;
+  Result<std::vector<std::string>> subscribers() override;
+  Result<> addSubscriber(std::string_view jid) override;
+  Result<bool> removeSubscriber(std::string_view jid) override;
+  Result<std::optional<StoredDocument>> document(std::string_view name) override;
+  Result<bool> storeDocument(std::string_view name, const StoredDocument& document) override;
+};
+
 }  // namespace keyfed::storage::sqlite

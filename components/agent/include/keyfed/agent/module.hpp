@@ -37,10 +37,13 @@ class AgentModule final : public server::Module {
   base::Result<void> load(server::Server& server) override;
   // nullptr while the agent is disabled ([agent] enabled = false).
   [[nodiscard]] Agent* agent() { return agent_.get(); }
+  // The server the module was loaded into (nullptr before load()).
+  [[nodiscard]] server::Server* server() { return server_; }
 
  private:
   std::unique_ptr<Agent> agent_;
   std::unique_ptr<AutomaticRequests> automatic_;  // automatic mode (automatic.hpp)
+  server::Server* server_ = nullptr;
 };
 
 std::unique_ptr<AgentModule> makeAgentModule();

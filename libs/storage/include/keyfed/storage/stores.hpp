@@ -13,6 +13,7 @@
 
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
@@ -171,6 +172,35 @@ class NonceStore {
                                 base::SystemTime expires, base::SystemTime now) = 0;
 };
 
+// The clearinghouse (docs/clearinghouse.md): the community table of the
+// clearinghouse role, the members subscribed to it, and the signed table
+// documents (the one published, or the one a member accepted).
+class ClearinghouseStore {
+ public:
+  virtual ~ClearinghouseStore() = default;
+  // Every row, by domain.
+  virtual Result<std::vector<CommunityRow>> rows() = 0;
+  // Inserts or replaces the row keyed by row.domain. kInvalid for an empty or
+  // oversized domain or address; kQuota past Limits::communityRows.
+  virtual Result<> putRow(const CommunityRow& row) = 0;
+  // Returns whether the row existed.
+  virtual Result<bool> removeRow(std::string_view domain) = 0;
+
+  // Subscribers of the table's publish-subscribe node (bare JIDs), sorted.
+  virtual Result<std::vector<std::string>> subscribers() = 0;
+  // Adding a present subscriber succeeds. kQuota past Limits::communityRows.
+  virtual Result<> addSubscriber(std::string_view jid) = 0;
+  virtual Result<bool> removeSubscriber(std::string_view jid) = 0;
+
+  // The document stored under `name`, if any.
+  virtual Result<std::optional<StoredDocument>> document(std::string_view name) = 0;
+  // Stores `document` under `name` only when its version is higher than the
+  // stored one's (check and write in one transaction, so versions only go
+  // up); returns false, storing nothing, otherwise. kInvalid past
+  // Limits::documentBytes.
+  virtual Result<bool> storeDocument(std::string_view name, const StoredDocument& document) = 0;
+};
+
 // The set of stores one backend provides. The references stay valid for the
 // lifetime of the Storage object.
 class Storage {
@@ -185,6 +215,7 @@ class Storage {
   virtual PolicyEntryStore& policyEntries() = 0;
   virtual AuditLog& audit() = 0;
   virtual NonceStore& nonces() = 0;
+  virtual ClearinghouseStore& clearinghouse() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

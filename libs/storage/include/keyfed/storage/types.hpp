@@ -124,6 +124,10 @@ struct Limits {
   std::size_t auditQueryRows = 10000;      // most rows one query returns
   std::size_t nonceBytes = 256;
   std::size_t noncesHeld = 100000;  // unexpired nonces remembered at once
+  // The clearinghouse (clearinghouse_types.hpp).
+  std::size_t communityRows = 100000;    // rows, and subscribers, held at once
+  std::size_t rowAddresses = 64;         // addresses of one row
+  std::size_t documentBytes = 16 << 20;  // one signed table document
 };
 
 }  // namespace keyfed::storage

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
@@ -34,5 +35,11 @@ base::Result<void> checkPolicyEntry(const PolicyEntry& entry, const Limits& limi
 base::Result<void> checkAuditRecord(const AuditRecord& record, const Limits& limits);
 base::Result<void> checkNonce(std::string_view principal, std::string_view nonce,
                               const Limits& limits);
+// The clearinghouse: a row's domain is a host, its addresses identifiers
+// (at most Limits::rowAddresses); a document's name an identifier, its text
+// UTF-8 without NUL within Limits::documentBytes and its version positive.
+base::Result<void> checkCommunityRow(const CommunityRow& row, const Limits& limits);
+base::Result<void> checkStoredDocument(std::string_view name, const StoredDocument& document,
+                                       const Limits& limits);
 
 }  // namespace keyfed::storage

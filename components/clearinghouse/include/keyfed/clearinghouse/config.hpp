@@ -1,0 +1,65 @@
+#pragma once
+// The clearinghouse sections of keyfed.toml (docs/clearinghouse.md,
+// "Configuration"). A server may play either role, or both.
+//
+//   [clearinghouse]                      # this server keeps and publishes the table
+//   enabled = true
+//   jid = "ch.example"                   # a virtual host: the publish-subscribe service
+//   private_key_file = "keys/ch.key"     # keynote keygen output
+//   signature_algorithm = ""             # "": the key's default
+//   document_validity = 86400            # seconds a published table stays fresh
+//
+//   [clearinghouse_member]               # this server follows a clearinghouse's table
+//   enabled = true
+//   clearinghouse = "ch.example"         # its JID (and so its domain is allowed)
+//   public_key = "ed25519-hex:..."       # or public_key_file = "keys/ch.pub"
+//   stale = "fail_closed"                # or "keep_last_and_warn"
+//   policy_files = ["policy/levels.kn"]  # KeyNote POLICY asked about each peer
+//   refresh = 300                        # seconds between fetches of the latest table
+//
+// Files are read when the configuration is loaded, so `keyfed --check-config`
+// and a reload (SIGHUP) refuse a bad key or policy and the running one stays.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "keyfed/config/section.hpp"
+
+namespace keyfed::clearinghouse {
+
+struct ClearinghouseConfig {
+  bool enabled = false;
+  std::string jid;
+  std::filesystem::path privateKeyFile;
+  std::string privateKey;  // read from privateKeyFile
+  std::string publicKey;   // derived from it
+  std::string signatureAlgorithm;
+  std::chrono::seconds documentValidity{86400};
+};
+
+enum class StaleMode { failClosed, keepLastAndWarn };
+std::string_view toString(StaleMode mode);
+
+struct MemberConfig {
+  bool enabled = false;
+  std::string clearinghouse;
+  std::string publicKey;
+  StaleMode stale = StaleMode::failClosed;
+  std::vector<std::filesystem::path> policyFiles;  // absolute
+  std::vector<std::string> policyAssertions;       // read from policyFiles, in order
+  std::chrono::seconds refresh{300};
+};
+
+inline constexpr std::string_view kSectionName = "clearinghouse";
+inline constexpr std::string_view kMemberSectionName = "clearinghouse_member";
+
+// Registers both sections (apps/keyfed/sections.cpp, shared with keyfedctl).
+base::Result<void> registerClearinghouseConfig(config::SectionRegistry& registry);
+
+// What the registered parsers run; exposed for tests.
+ClearinghouseConfig parseClearinghouseConfig(config::TableReader& table);
+MemberConfig parseMemberConfig(config::TableReader& table);
+
+}  // namespace keyfed::clearinghouse
