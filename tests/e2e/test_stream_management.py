@@ -38,7 +38,7 @@ class StreamManagement(PerTestServerCase):
 
     def connect_juliet(self):
         raw = self.raw()
-        self.full = raw.login(self.juliet, self.password, "phone")
+        self.full = raw.login(self.juliet.split("@")[0], self.password, "phone")
         self.assertIsNotNone(raw.features.find(q(NS_SM, "sm")), "no <sm/> stream feature")
         raw.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
         enabled = raw.expect(q(NS_SM, "enabled"))
@@ -68,7 +68,7 @@ class StreamManagement(PerTestServerCase):
         await self.romeo_says("three", "four")  # while juliet has no connection
 
         fresh = self.raw()
-        fresh.authenticate(self.juliet, self.password)
+        fresh.authenticate(self.juliet.split("@")[0], self.password)
         fresh.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='1'/>")
         resumed = fresh.expect(q(NS_SM, "resumed"))
         self.assertEqual(resumed.get("previd"), sm_id)
@@ -103,7 +103,7 @@ class StreamManagement(PerTestServerCase):
         raw.send("</stream:stream>")
         raw.wait_end()
         fresh = self.raw()
-        fresh.authenticate(self.juliet, self.password)
+        fresh.authenticate(self.juliet.split("@")[0], self.password)
         fresh.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='0'/>")
         failed = fresh.expect(q(NS_SM, "failed"))
         self.assertIsNotNone(failed.find(q(NS_STANZAS_ERR, "item-not-found")))
@@ -115,7 +115,7 @@ class StreamManagement(PerTestServerCase):
         raw, sm_id = self.connect_juliet()
         thief, thief_pw = self.user("thief")
         other = self.raw()
-        other.authenticate(thief, thief_pw)
+        other.authenticate(thief.split("@")[0], thief_pw)
         other.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='0'/>")
         failed = other.expect(q(NS_SM, "failed"))
         self.assertIsNotNone(failed.find(q(NS_STANZAS_ERR, "item-not-found")))
@@ -140,8 +140,8 @@ class StreamManagement(PerTestServerCase):
         await client.login()
         await asyncio.wait_for(enabled.wait(), TIMEOUT)
         client.send_message(mto=str(self.romeo.boundjid), mbody="counted", mtype="chat")
-        client.plugin["xep_0198"].request_ack()
         await self.romeo.expect_message(body="counted")
+        client.plugin["xep_0198"].request_ack()  # sent raw: only after the message went out
         deadline = time.monotonic() + TIMEOUT
         while not any(getattr(s, "name", "") == "message" for s in acked):
             self.assertLess(time.monotonic(), deadline, f"never acked: {acked}")

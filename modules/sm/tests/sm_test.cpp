@@ -55,8 +55,7 @@ class SmTest : public ::testing::Test {
     return out;
   }
 
-  // Room in offline storage for everything max_unacked (1000) lets through.
-  server::TestServer ts{{"example.test"}, "[limits]\noffline_per_user = 2000\n"};
+  server::TestServer ts;
   std::unique_ptr<TestClientSession> juliet, romeo;
 };
 
@@ -151,10 +150,16 @@ TEST_F(SmTest, TooManyUnackedEndsTheSessionWithoutLosingThem) {
     romeo->sendToServer(server::makeMessage("juliet@example.test/phone", "m" + std::to_string(i)));
   }
   EXPECT_EQ(juliet->closedWith, xmpp::StreamErrorCondition::resourceConstraint);
+  romeo->take();
   juliet.reset();
+  // Offline storage keeps 1000 per user (limits.offline_per_user); the one beyond is bounced.
   auto stored = ts.storage->offline().take("juliet", "example.test");
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->size(), 1001u);
+  EXPECT_EQ(stored->size(), 1000u);
+  auto bounced = romeo->take();
+  ASSERT_EQ(bounced.size(), 1u);
+  EXPECT_EQ(xmpp::stanzaType(bounced[0]), "error");
+  EXPECT_EQ(bounced[0].childText("body", xmpp::ns::client), "m1000");
 }
 
 TEST_F(SmTest, ResumeOfAnUnknownIdFails) {
