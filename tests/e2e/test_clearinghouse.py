@@ -204,7 +204,7 @@ class PolicyPush(unittest.IsolatedAsyncioTestCase):
         mark = log_mark(m1)
         ch.stop()
         ch.overrides["clearinghouse"]["private_key_file"] = str(self.out / "ch.key")
-        for leftover in ch.tmp.glob("keyfed.db*"):
+        for leftover in ch.tmp.rglob("keyfed.db*"):  # under data_dir
             leftover.unlink()
         ch.start()
         for domain, level in LEVELS.items():
