@@ -16,7 +16,7 @@ using boost::system::error_code;
 namespace {
 
 // One TLS record's plaintext, so a read never leaves decrypted bytes behind.
-constexpr std::size_t kReadBufferSize = 16 * 1024;
+constexpr std::size_t kReadBufferSize = std::size_t{16} * 1024;
 // Reads per readiness event before other connections get their turn.
 constexpr int kReadsPerWakeup = 4;
 constexpr auto kTlsShutdownGrace = std::chrono::seconds(2);
@@ -44,6 +44,20 @@ class BufferLease {
 
  private:
   SharedReadBuffer& buffer_;
+};
+
+// Marks a call that came from the stream's owner (send, close, ...), not from
+// the loop. Such a call never calls the handler back: a handler must not find
+// itself closed or switched to TLS in the middle of its own send().
+class CallerScope {
+ public:
+  explicit CallerScope(int& depth) : depth_(depth) { ++depth_; }
+  ~CallerScope() { --depth_; }
+  CallerScope(const CallerScope&) = delete;
+  CallerScope& operator=(const CallerScope&) = delete;
+
+ private:
+  int& depth_;
 };
 
 std::string endpointAddress(const asio::ip::tcp::endpoint& ep) {
@@ -80,7 +94,8 @@ StreamCore<Protocol>::StreamCore(Socket socket) : socket_(std::move(socket)) {
 template <class Protocol>
 void StreamCore<Protocol>::start(ByteStreamHandler* handler,
                                  std::shared_ptr<TlsServerContext> directTls) {
-  auto self = this->shared_from_this();  // the handler may drop the stream in a callback
+  auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   handler_ = handler;
   started_ = true;
   if (directTls) {
@@ -95,7 +110,8 @@ void StreamCore<Protocol>::start(ByteStreamHandler* handler,
 template <class Protocol>
 void StreamCore<Protocol>::send(std::string_view bytes) {
   if (phase_ == Phase::closed || closing_ || bytes.empty()) return;
-  auto self = this->shared_from_this();  // a failed write ends in onClosed
+  auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   if (out_.empty() && (phase_ == Phase::plain || phase_ == Phase::tls)) {
     // The usual case: the socket takes everything and nothing is copied.
     unsigned need = kNone;
@@ -120,6 +136,7 @@ void StreamCore<Protocol>::startTls(std::shared_ptr<TlsServerContext> context) {
   phase_ = Phase::tlsPending;
   plainEnd_ = out_.size();  // e.g. <proceed/>: plaintext, before the handshake
   auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   drive(false);
 }
 
@@ -133,6 +150,7 @@ void StreamCore<Protocol>::startTlsClient(std::shared_ptr<TlsClientContext> cont
   phase_ = Phase::tlsPending;
   plainEnd_ = out_.size();
   auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   drive(false);
 }
 
@@ -141,12 +159,17 @@ void StreamCore<Protocol>::close() {
   if (phase_ == Phase::closed || closing_) return;
   closing_ = true;
   auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   drive(false);
 }
 
+// abort() reports onClosed at once, as it always did: the caller asked for it.
 template <class Protocol>
 void StreamCore<Protocol>::abort(std::string_view reason) {
+  const int depth = callerDepth_;
+  callerDepth_ = 0;
   finish(reason);
+  callerDepth_ = depth;
 }
 
 template <class Protocol>
@@ -167,8 +190,8 @@ void StreamCore<Protocol>::drive(bool mayRead) {
       beginShutdown();  // closed before TLS started: no handshake just to close
       return;
     }
-    need = beginHandshake();
-  } else if (phase_ == Phase::handshaking) {
+    need = beginHandshake(mayRead);
+  } else if (phase_ == Phase::handshaking && mayRead) {
     need |= continueHandshake();
   }
   if (phase_ == Phase::closed) return;
@@ -285,7 +308,7 @@ unsigned StreamCore<Protocol>::readAvailable() {
 }
 
 template <class Protocol>
-unsigned StreamCore<Protocol>::beginHandshake() {
+unsigned StreamCore<Protocol>::beginHandshake(bool fromLoop) {
   out_.erase(0, outSent_);  // what is left was queued for after the handshake
   if (out_.empty()) release(out_);
   outSent_ = 0;
@@ -299,7 +322,11 @@ unsigned StreamCore<Protocol>::beginHandshake() {
     return kNone;
   }
   phase_ = Phase::handshaking;
-  return continueHandshake();
+  if (fromLoop) return continueHandshake();
+  // From the owner's call (typically inside its onBytes): the handshake may
+  // finish at once on loopback, and onTlsEstablished must not run nested.
+  postRead();
+  return kNone;
 }
 
 template <class Protocol>
@@ -427,6 +454,17 @@ void StreamCore<Protocol>::finish(std::string_view reason) {
   socket_.close(ec);
   release(out_);
   outSent_ = 0;
+  if (callerDepth_ > 0) {
+    // Inside the owner's call: report from the loop (the owner may drop the
+    // stream meanwhile; detach() then clears handler_ and nothing is reported).
+    asio::post(socket_.get_executor(),
+               [self = this->shared_from_this(), why = std::string(reason)] {
+                 auto* handler = self->handler_;
+                 self->handler_ = nullptr;
+                 if (handler != nullptr) handler->onClosed(why);
+               });
+    return;
+  }
   auto* handler = handler_;
   handler_ = nullptr;
   if (handler != nullptr) handler->onClosed(reason);

@@ -64,7 +64,7 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
   unsigned writeQueued();
   std::size_t writeSome(const char* data, std::size_t size, unsigned& need);
   unsigned readAvailable();
-  unsigned beginHandshake();
+  unsigned beginHandshake(bool fromLoop);
   unsigned continueHandshake();
   unsigned continueShutdown(bool mayRead);
   void beginShutdown();
@@ -100,6 +100,7 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
   bool readWaiting_ = false;   // an async_wait(read) is outstanding
   bool writeWaiting_ = false;  // an async_wait(write) is outstanding
   bool readPosted_ = false;    // a drive(true) is posted
+  int callerDepth_ = 0;        // inside send(), close(), ... (see CallerScope)
 };
 
 template <class Protocol>
