@@ -10,7 +10,6 @@ namespace {
 
 using test_support::connectPair;
 using test_support::Pair;
-using test_support::Recorder;
 using test_support::runUntil;
 using test_support::TestCertificate;
 
