@@ -1,10 +1,9 @@
 #include "tcp_stream.hpp"
 
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/write.hpp>
+#include <array>
+#include <boost/asio/post.hpp>
 #include <type_traits>
 
 #include "keyfed/net/tls.hpp"
@@ -15,9 +14,51 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
-// Enough for a typical stanza in one read; large stanzas take several reads.
-constexpr std::size_t kReadBufferSize = 4096;
+
+// One TLS record's plaintext, so a read never leaves decrypted bytes behind.
+constexpr std::size_t kReadBufferSize = std::size_t{16} * 1024;
+// Reads per readiness event before other connections get their turn.
+constexpr int kReadsPerWakeup = 4;
 constexpr auto kTlsShutdownGrace = std::chrono::seconds(2);
+
+// The read buffer, one per thread and shared by all of its streams: a read
+// lands here and goes to the handler at once, so no connection needs a buffer
+// of its own while it waits. `inUse` guards the one case of sharing: a handler
+// that makes another stream of the same thread read while it handles bytes.
+struct SharedReadBuffer {
+  std::array<char, kReadBufferSize> bytes;
+  bool inUse = false;
+};
+
+SharedReadBuffer& sharedReadBuffer() {
+  thread_local SharedReadBuffer buffer;
+  return buffer;
+}
+
+class BufferLease {
+ public:
+  explicit BufferLease(SharedReadBuffer& buffer) : buffer_(buffer) { buffer_.inUse = true; }
+  ~BufferLease() { buffer_.inUse = false; }
+  BufferLease(const BufferLease&) = delete;
+  BufferLease& operator=(const BufferLease&) = delete;
+
+ private:
+  SharedReadBuffer& buffer_;
+};
+
+// Marks a call that came from the stream's owner (send, close, ...), not from
+// the loop. Such a call never calls the handler back: a handler must not find
+// itself closed or switched to TLS in the middle of its own send().
+class CallerScope {
+ public:
+  explicit CallerScope(int& depth) : depth_(depth) { ++depth_; }
+  ~CallerScope() { --depth_; }
+  CallerScope(const CallerScope&) = delete;
+  CallerScope& operator=(const CallerScope&) = delete;
+
+ private:
+  int& depth_;
+};
 
 std::string endpointAddress(const asio::ip::tcp::endpoint& ep) {
   return ep.address().to_string();
@@ -27,203 +68,108 @@ std::string endpointAddress(const asio::local::stream_protocol::endpoint& ep) {
   std::string path = ep.path();
   return path.empty() ? "unix" : path;
 }
+
+// Releases a string's heap block, which clear() keeps.
+void release(std::string& s) {
+  std::string().swap(s);
+}
+
 }  // namespace
 
 template <class Protocol>
-StreamCore<Protocol>::StreamCore(Socket socket)
-    : plain_(std::move(socket)), shutdownTimer_(plain_.get_executor()) {
+StreamCore<Protocol>::StreamCore(Socket socket) : socket_(std::move(socket)) {
   error_code ec;
-  auto remote = plain_.remote_endpoint(ec);
+  auto remote = socket_.remote_endpoint(ec);
   if (!ec) remote_ = endpointAddress(remote);
-  auto local = plain_.local_endpoint(ec);
+  auto local = socket_.local_endpoint(ec);
   if (!ec) local_ = endpointAddress(local);
   if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
-    plain_.set_option(asio::ip::tcp::no_delay(true), ec);
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   }
-}
-
-template <class Protocol>
-typename StreamCore<Protocol>::Socket& StreamCore<Protocol>::socket() {
-  return tls_ ? tls_->next_layer() : plain_;
+  // Reads and writes are attempted directly and report would_block; Asio
+  // only tells when to try again.
+  socket_.non_blocking(true, ec);
 }
 
 template <class Protocol>
 void StreamCore<Protocol>::start(ByteStreamHandler* handler,
                                  std::shared_ptr<TlsServerContext> directTls) {
+  auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
   handler_ = handler;
+  started_ = true;
   if (directTls) {
     serverCtx_ = std::move(directTls);
-    pendingTls_ = TlsRole::server;
-    handshake();
-    return;
+    tlsAsServer_ = true;
+    phase_ = Phase::tlsPending;
+    plainEnd_ = 0;
   }
-  readMore();
-}
-
-template <class Protocol>
-void StreamCore<Protocol>::readMore() {
-  if (closed_ || reading_ || pendingTls_ != TlsRole::none || handshaking_) return;
-  if (!readBuffer_) readBuffer_ = std::make_unique<char[]>(kReadBufferSize);
-  reading_ = true;
-  auto self = this->shared_from_this();
-  auto buffer = asio::buffer(readBuffer_.get(), kReadBufferSize);
-  auto done = [self](const error_code& ec, std::size_t n) { self->onRead(ec, n); };
-  if (tls_) {
-    tls_->async_read_some(buffer, std::move(done));
-  } else {
-    plain_.async_read_some(buffer, std::move(done));
-  }
-}
-
-template <class Protocol>
-void StreamCore<Protocol>::onRead(const error_code& ec, std::size_t n) {
-  reading_ = false;
-  if (closed_) return;
-  if (ec == asio::error::operation_aborted && pendingTls_ != TlsRole::none) {
-    maybeHandshake();  // the read was cancelled to make way for the handshake
-    return;
-  }
-  if (ec) {
-    finish(ec == asio::error::eof ? "peer closed the connection" : ec.message());
-    return;
-  }
-  stats_.bytesIn += n;
-  if (handler_ != nullptr) handler_->onBytes(std::string_view(readBuffer_.get(), n));
-  if (closed_) return;
-  maybeHandshake();
-  if (!closing_) readMore();
+  drive(false);
 }
 
 template <class Protocol>
 void StreamCore<Protocol>::send(std::string_view bytes) {
-  if (closed_ || closing_) return;
-  outQueue_.append(bytes);
-  flush();
-}
-
-template <class Protocol>
-void StreamCore<Protocol>::flush() {
-  if (writing_ || handshaking_ || closed_ || outQueue_.empty()) return;
-  writing_ = true;
-  outFlight_.clear();
-  outFlight_.swap(outQueue_);
+  if (phase_ == Phase::closed || closing_ || bytes.empty()) return;
   auto self = this->shared_from_this();
-  auto done = [self](const error_code& ec, std::size_t n) {
-    self->writing_ = false;
-    if (self->closed_) return;
-    if (ec) {
-      self->finish("write failed: " + ec.message());
-      return;
-    }
-    self->stats_.bytesOut += n;
-    if (!self->outQueue_.empty()) {
-      self->flush();
-    } else if (self->closing_) {
-      self->shutdown();
-    } else {
-      self->maybeHandshake();
-    }
-  };
-  if (tls_) {
-    asio::async_write(*tls_, asio::buffer(outFlight_), std::move(done));
-  } else {
-    asio::async_write(plain_, asio::buffer(outFlight_), std::move(done));
+  const CallerScope scope(callerDepth_);
+  if (out_.empty() && (phase_ == Phase::plain || phase_ == Phase::tls)) {
+    // The usual case: the socket takes everything and nothing is copied.
+    unsigned need = kNone;
+    const std::size_t sent = writeSome(bytes.data(), bytes.size(), need);
+    if (phase_ == Phase::closed || sent == bytes.size()) return;
+    // TLS: OpenSSL may hold an encrypted record of the rest; the retry passes
+    // the same bytes from the queue (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER).
+    out_.assign(bytes.substr(sent));
+    outSent_ = 0;
+    waitFor(need);
+    return;
   }
+  out_.append(bytes);
+  if (!writeWaiting_) drive(false);
 }
 
 template <class Protocol>
 void StreamCore<Protocol>::startTls(std::shared_ptr<TlsServerContext> context) {
-  if (tls_ || closed_) return;
+  if (phase_ != Phase::plain) return;
   serverCtx_ = std::move(context);
-  pendingTls_ = TlsRole::server;
-  maybeHandshake();
+  tlsAsServer_ = true;
+  phase_ = Phase::tlsPending;
+  plainEnd_ = out_.size();  // e.g. <proceed/>: plaintext, before the handshake
+  auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
+  drive(false);
 }
 
 template <class Protocol>
 void StreamCore<Protocol>::startTlsClient(std::shared_ptr<TlsClientContext> context,
                                           std::string serverName) {
-  if (tls_ || closed_) return;
+  if (phase_ != Phase::plain) return;
   clientCtx_ = std::move(context);
   serverName_ = std::move(serverName);
-  pendingTls_ = TlsRole::client;
-  maybeHandshake();
-}
-
-// The handshake starts once the plaintext reply (<proceed/>) is on the wire and
-// no read is outstanding on the plain socket.
-template <class Protocol>
-void StreamCore<Protocol>::maybeHandshake() {
-  if (pendingTls_ == TlsRole::none || handshaking_ || writing_ || closed_) return;
-  if (reading_) {
-    // A client starting TLS outside a read callback (direct TLS): the pending
-    // plaintext read must go first; its cancellation brings us back here.
-    error_code ec;
-    plain_.cancel(ec);
-    return;
-  }
-  if (!outQueue_.empty()) {
-    flush();
-    return;
-  }
-  handshake();
-}
-
-template <class Protocol>
-void StreamCore<Protocol>::handshake() {
-  auto* ctx = static_cast<asio::ssl::context*>(
-      pendingTls_ == TlsRole::server ? serverCtx_->nativeHandle() : clientCtx_->nativeHandle());
-  tls_ = std::make_unique<TlsStream>(std::move(plain_), *ctx);
-  const bool isServer = pendingTls_ == TlsRole::server;
-  if (!isServer && !serverName_.empty()) {
-    SSL_set_tlsext_host_name(tls_->native_handle(), serverName_.c_str());
-  }
-  handshaking_ = true;
+  tlsAsServer_ = false;
+  phase_ = Phase::tlsPending;
+  plainEnd_ = out_.size();
   auto self = this->shared_from_this();
-  tls_->async_handshake(isServer ? TlsStream::server : TlsStream::client,
-                        [self](const error_code& ec) {
-                          self->handshaking_ = false;
-                          self->pendingTls_ = TlsRole::none;
-                          if (self->closed_) return;
-                          if (ec) {
-                            self->finish("TLS handshake failed: " + ec.message());
-                            return;
-                          }
-                          self->tlsUp_ = true;
-                          if (self->handler_ != nullptr) self->handler_->onTlsEstablished();
-                          if (self->closed_) return;
-                          self->flush();
-                          self->readMore();
-                        });
+  const CallerScope scope(callerDepth_);
+  drive(false);
 }
 
 template <class Protocol>
 void StreamCore<Protocol>::close() {
-  if (closed_ || closing_) return;
+  if (phase_ == Phase::closed || closing_) return;
   closing_ = true;
-  if (!writing_ && !handshaking_) shutdown();
-}
-
-template <class Protocol>
-void StreamCore<Protocol>::shutdown() {
-  if (closed_) return;
-  if (!tls_ || !tlsUp_) {
-    error_code ec;
-    socket().shutdown(Socket::shutdown_both, ec);
-    finish("closed");
-    return;
-  }
-  // Send close_notify; don't wait for the peer's longer than a grace period.
   auto self = this->shared_from_this();
-  shutdownTimer_.expires_after(kTlsShutdownGrace);
-  shutdownTimer_.async_wait([self](const error_code& ec) {
-    if (!ec) self->finish("closed (TLS shutdown timed out)");
-  });
-  tls_->async_shutdown([self](const error_code&) { self->finish("closed"); });
+  const CallerScope scope(callerDepth_);
+  drive(false);
 }
 
+// abort() reports onClosed at once, as it always did: the caller asked for it.
 template <class Protocol>
 void StreamCore<Protocol>::abort(std::string_view reason) {
+  const int depth = callerDepth_;
+  callerDepth_ = 0;
   finish(reason);
+  callerDepth_ = depth;
 }
 
 template <class Protocol>
@@ -232,14 +178,293 @@ void StreamCore<Protocol>::detach() {
   finish("detached");
 }
 
+// Makes all the progress the socket allows, then waits for what is missing.
+// `mayRead` is false when called from the caller's side (send, close, ...):
+// reading there would hand bytes to a handler that is still inside a call.
+template <class Protocol>
+void StreamCore<Protocol>::drive(bool mayRead) {
+  if (phase_ == Phase::closed) return;
+  unsigned need = writeQueued();
+  if (phase_ == Phase::tlsPending && outSent_ == plainEnd_) {
+    if (closing_) {
+      beginShutdown();  // closed before TLS started: no handshake just to close
+      return;
+    }
+    need = beginHandshake(mayRead);
+  } else if (phase_ == Phase::handshaking && mayRead) {
+    need |= continueHandshake();
+  }
+  if (phase_ == Phase::closed) return;
+  if (closing_ && (phase_ == Phase::plain || phase_ == Phase::tls) && out_.empty()) {
+    beginShutdown();
+  }
+  if (phase_ == Phase::tlsClosing) {
+    need |= continueShutdown(mayRead);
+  } else if (readsWanted()) {
+    need |= mayRead ? readAvailable() : kRead;
+  }
+  waitFor(need);
+}
+
+template <class Protocol>
+bool StreamCore<Protocol>::readsWanted() const {
+  return started_ && handler_ != nullptr && !closing_ &&
+         (phase_ == Phase::plain || phase_ == Phase::tls);
+}
+
+template <class Protocol>
+std::size_t StreamCore<Protocol>::sendableEnd() const {
+  switch (phase_) {
+    case Phase::plain:
+    case Phase::tls: return out_.size();
+    case Phase::tlsPending: return plainEnd_;
+    default: return outSent_;
+  }
+}
+
+template <class Protocol>
+unsigned StreamCore<Protocol>::writeQueued() {
+  unsigned need = kNone;
+  const std::size_t end = sendableEnd();
+  if (outSent_ < end) outSent_ += writeSome(out_.data() + outSent_, end - outSent_, need);
+  if (phase_ == Phase::closed) return kNone;
+  if (outSent_ == out_.size() && !out_.empty()) {
+    // Drained after a burst: give the memory back, an idle queue holds none.
+    release(out_);
+    outSent_ = 0;
+    plainEnd_ = 0;
+  }
+  return need;
+}
+
+template <class Protocol>
+std::size_t StreamCore<Protocol>::writeSome(const char* data, std::size_t size, unsigned& need) {
+  std::size_t done = 0;
+  while (done < size) {
+    if (phase_ == Phase::tls) {
+      const TlsResult r = tls_->write(data + done, size - done);
+      if (r.status == TlsStatus::ok) {
+        done += r.bytes;
+        continue;
+      }
+      if (r.status == TlsStatus::wantWrite) need |= kWrite;
+      if (r.status == TlsStatus::wantRead) need |= kRead;
+      if (r.status == TlsStatus::closed || r.status == TlsStatus::failed) {
+        finish("write failed: " + tls_->error());
+      }
+      break;
+    }
+    error_code ec;
+    const std::size_t n = socket_.write_some(asio::buffer(data + done, size - done), ec);
+    if (ec == asio::error::would_block) {
+      need |= kWrite;
+      break;
+    }
+    if (ec) {
+      finish("write failed: " + ec.message());
+      break;
+    }
+    done += n;
+  }
+  stats_.bytesOut += done;
+  return done;
+}
+
+template <class Protocol>
+unsigned StreamCore<Protocol>::readAvailable() {
+  SharedReadBuffer& buffer = sharedReadBuffer();
+  if (buffer.inUse) {
+    postRead();  // another stream's bytes are in the buffer, still being handled
+    return kNone;
+  }
+  for (int i = 0; i < kReadsPerWakeup; ++i) {
+    if (!readsWanted()) return kNone;  // the handler closed, or started TLS
+    std::size_t n = 0;
+    if (phase_ == Phase::tls) {
+      const TlsResult r = tls_->read(buffer.bytes.data(), buffer.bytes.size());
+      switch (r.status) {
+        case TlsStatus::ok: n = r.bytes; break;
+        case TlsStatus::wantRead: return kRead;
+        case TlsStatus::wantWrite: return kWrite;  // e.g. answering a KeyUpdate
+        case TlsStatus::closed: finish("peer closed the connection"); return kNone;
+        case TlsStatus::failed: finish("TLS read failed: " + tls_->error()); return kNone;
+      }
+    } else {
+      error_code ec;
+      n = socket_.read_some(asio::buffer(buffer.bytes), ec);
+      if (ec == asio::error::would_block) return kRead;
+      if (ec) {
+        finish(ec == asio::error::eof ? "peer closed the connection" : ec.message());
+        return kNone;
+      }
+    }
+    stats_.bytesIn += n;
+    const BufferLease lease(buffer);
+    handler_->onBytes(std::string_view(buffer.bytes.data(), n));
+    if (phase_ == Phase::closed) return kNone;
+  }
+  postRead();  // there may be more; let the other connections go first
+  return kNone;
+}
+
+template <class Protocol>
+unsigned StreamCore<Protocol>::beginHandshake(bool fromLoop) {
+  out_.erase(0, outSent_);  // what is left was queued for after the handshake
+  if (out_.empty()) release(out_);
+  outSent_ = 0;
+  plainEnd_ = 0;
+  auto* context =
+      static_cast<SSL_CTX*>(tlsAsServer_ ? serverCtx_->nativeHandle() : clientCtx_->nativeHandle());
+  tls_ = TlsConnection::create(context, socket_.native_handle(), tlsAsServer_, serverName_);
+  release(serverName_);
+  if (!tls_) {
+    finish("TLS handshake failed: cannot set up the connection");
+    return kNone;
+  }
+  phase_ = Phase::handshaking;
+  if (fromLoop) return continueHandshake();
+  // From the owner's call (typically inside its onBytes): the handshake may
+  // finish at once on loopback, and onTlsEstablished must not run nested.
+  postRead();
+  return kNone;
+}
+
+template <class Protocol>
+unsigned StreamCore<Protocol>::continueHandshake() {
+  const TlsResult r = tls_->handshake();
+  switch (r.status) {
+    case TlsStatus::ok: break;
+    case TlsStatus::wantRead: return kRead;
+    case TlsStatus::wantWrite: return kWrite;
+    case TlsStatus::closed:
+    case TlsStatus::failed: finish("TLS handshake failed: " + tls_->error()); return kNone;
+  }
+  phase_ = Phase::tls;
+  tlsUp_ = true;
+  if (handler_ != nullptr) handler_->onTlsEstablished();
+  if (phase_ != Phase::tls) return kNone;  // the handler closed
+  return writeQueued();
+}
+
+template <class Protocol>
+void StreamCore<Protocol>::beginShutdown() {
+  if (phase_ == Phase::tls) {
+    // close_notify, then wait briefly for the peer's: closing at once with
+    // unread bytes would make the kernel reset the connection, and the peer
+    // could lose what we sent last.
+    phase_ = Phase::tlsClosing;
+    shutdownTimer_.emplace(socket_.get_executor());
+    shutdownTimer_->expires_after(kTlsShutdownGrace);
+    auto self = this->shared_from_this();
+    shutdownTimer_->async_wait([self](const error_code& ec) {
+      if (!ec) self->finish("closed (TLS shutdown timed out)");
+    });
+    return;
+  }
+  error_code ec;
+  socket_.shutdown(Socket::shutdown_both, ec);
+  finish("closed");
+}
+
+template <class Protocol>
+unsigned StreamCore<Protocol>::continueShutdown(bool mayRead) {
+  if (!closeNotifySent_) {
+    const TlsResult r = tls_->shutdown();
+    switch (r.status) {
+      case TlsStatus::ok: break;
+      case TlsStatus::wantRead: return kRead;
+      case TlsStatus::wantWrite: return kWrite;
+      case TlsStatus::closed:
+      case TlsStatus::failed: finish("closed"); return kNone;
+    }
+    closeNotifySent_ = true;
+    error_code ec;
+    socket_.shutdown(Socket::shutdown_send, ec);
+  }
+  if (!mayRead) return kRead;
+  SharedReadBuffer& buffer = sharedReadBuffer();
+  if (buffer.inUse) {
+    postRead();
+    return kNone;
+  }
+  // Read (and drop: the caller asked to close) until the peer's close_notify.
+  for (int i = 0; i < kReadsPerWakeup; ++i) {
+    const TlsResult r = tls_->read(buffer.bytes.data(), buffer.bytes.size());
+    switch (r.status) {
+      case TlsStatus::ok: continue;
+      case TlsStatus::wantRead: return kRead;
+      case TlsStatus::wantWrite: return kWrite;
+      case TlsStatus::closed:
+      case TlsStatus::failed: finish("closed"); return kNone;
+    }
+  }
+  postRead();
+  return kNone;
+}
+
+template <class Protocol>
+void StreamCore<Protocol>::waitFor(unsigned need) {
+  if (phase_ == Phase::closed) return;
+  if ((need & kRead) != 0 && tls_ && tls_->hasPendingPlaintext()) {
+    postRead();  // already decrypted: the socket will not say so
+    need &= ~static_cast<unsigned>(kRead);
+  }
+  if ((need & kRead) != 0 && !readWaiting_) {
+    readWaiting_ = true;
+    socket_.async_wait(Socket::wait_read, [self = this->shared_from_this()](const error_code& ec) {
+      self->readWaiting_ = false;
+      self->onReady(ec);
+    });
+  }
+  if ((need & kWrite) != 0 && !writeWaiting_) {
+    writeWaiting_ = true;
+    socket_.async_wait(Socket::wait_write, [self = this->shared_from_this()](const error_code& ec) {
+      self->writeWaiting_ = false;
+      self->onReady(ec);
+    });
+  }
+}
+
+template <class Protocol>
+void StreamCore<Protocol>::onReady(const error_code& ec) {
+  if (phase_ == Phase::closed || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    finish(ec.message());
+    return;
+  }
+  drive(true);
+}
+
+template <class Protocol>
+void StreamCore<Protocol>::postRead() {
+  if (readPosted_) return;
+  readPosted_ = true;
+  asio::post(socket_.get_executor(), [self = this->shared_from_this()] {
+    self->readPosted_ = false;
+    self->drive(true);
+  });
+}
+
 template <class Protocol>
 void StreamCore<Protocol>::finish(std::string_view reason) {
-  if (closed_) return;
-  closed_ = true;
-  shutdownTimer_.cancel();
+  if (phase_ == Phase::closed) return;
+  phase_ = Phase::closed;
+  if (shutdownTimer_) shutdownTimer_->cancel();
   error_code ec;
-  socket().close(ec);
-  outQueue_.clear();
+  socket_.close(ec);
+  release(out_);
+  outSent_ = 0;
+  if (callerDepth_ > 0) {
+    // Inside the owner's call: report from the loop (the owner may drop the
+    // stream meanwhile; detach() then clears handler_ and nothing is reported).
+    asio::post(socket_.get_executor(),
+               [self = this->shared_from_this(), why = std::string(reason)] {
+                 auto* handler = self->handler_;
+                 self->handler_ = nullptr;
+                 if (handler != nullptr) handler->onClosed(why);
+               });
+    return;
+  }
   auto* handler = handler_;
   handler_ = nullptr;
   if (handler != nullptr) handler->onClosed(reason);
@@ -247,71 +472,27 @@ void StreamCore<Protocol>::finish(std::string_view reason) {
 
 template <class Protocol>
 std::string StreamCore<Protocol>::tlsExporter() const {
-  if (!tls_ || !tlsUp_) return {};
-  SSL* ssl = tls_->native_handle();
-  // RFC 9266: only safe with TLS 1.3 or the extended master secret.
-  if (SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1) return {};
-  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
-  std::string out(32, '\0');
-  if (SSL_export_keying_material(ssl, reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                                 kLabel, sizeof kLabel - 1, nullptr, 0, 0) != 1) {
-    return {};
-  }
-  return out;
+  return tls_ && tlsUp_ ? tls_->exporter() : std::string();
 }
 
 template <class Protocol>
 std::string StreamCore<Protocol>::tlsUnique() const {
-  if (!tls_ || !tlsUp_) return {};
-  SSL* ssl = tls_->native_handle();
-  // RFC 5929 3.1; undefined for TLS 1.3 (RFC 8446 C.5), and only sound with
-  // the extended master secret (RFC 7627) against triple-handshake attacks.
-  if (SSL_version(ssl) != TLS1_2_VERSION || SSL_get_extms_support(ssl) != 1) return {};
-  // The first Finished message of the handshake: the client's on a full
-  // handshake, the server's on a resumed one.
-  const bool firstIsOurs = (SSL_is_server(ssl) != 0) == (SSL_session_reused(ssl) != 0);
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  const std::size_t n = firstIsOurs ? SSL_get_finished(ssl, buf, sizeof buf)
-                                    : SSL_get_peer_finished(ssl, buf, sizeof buf);
-  if (n == 0 || n > sizeof buf) return {};
-  return std::string(reinterpret_cast<const char*>(buf), n);
+  return tls_ && tlsUp_ ? tls_->unique() : std::string();
 }
 
 template <class Protocol>
 std::string StreamCore<Protocol>::tlsVersion() const {
-  if (!tls_ || !tlsUp_) return {};
-  return SSL_get_version(tls_->native_handle());
+  return tls_ && tlsUp_ ? tls_->version() : std::string();
 }
 
 template <class Protocol>
 std::string StreamCore<Protocol>::sniName() const {
-  if (!tls_) return {};
-  const char* name = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
-  return name != nullptr ? name : "";
+  return tls_ ? tls_->sniName() : std::string();
 }
 
 template <class Protocol>
 std::vector<std::string> StreamCore<Protocol>::peerCertificateChain() const {
-  std::vector<std::string> out;
-  if (!tls_ || !tlsUp_) return out;
-  auto append = [&out](X509* cert) {
-    unsigned char* der = nullptr;
-    const int len = i2d_X509(cert, &der);
-    if (len > 0) out.emplace_back(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
-  };
-  SSL* ssl = tls_->native_handle();
-  // On the server side OpenSSL's chain leaves out the peer's own certificate:
-  // put the leaf first, as on the client side.
-  if (SSL_is_server(ssl) != 0) {
-    X509* leaf = SSL_get0_peer_certificate(ssl);
-    if (leaf == nullptr) return out;
-    append(leaf);
-  }
-  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
-  if (chain == nullptr) return out;
-  for (int i = 0; i < sk_X509_num(chain); ++i) append(sk_X509_value(chain, i));
-  return out;
+  return tls_ && tlsUp_ ? tls_->peerCertificateChain() : std::vector<std::string>();
 }
 
 template class StreamCore<asio::ip::tcp>;

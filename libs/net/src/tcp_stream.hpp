@@ -2,14 +2,22 @@
 // ByteStream over a stream socket (internal): TCP, which can be upgraded to TLS,
 // and Unix-domain (the admin socket). One implementation serves both, templated
 // on the Asio protocol and instantiated for the two in tcp_stream.cpp.
+//
+// Memory per connection is the point of this design (docs/performance.md): the
+// socket is non-blocking and Asio only reports readiness (async_wait); reads go
+// into one buffer per thread, writes go straight from the caller's bytes and
+// only what the socket does not take is queued, and TLS is OpenSSL on the socket
+// itself (TlsConnection) with its record buffers released whenever empty. An
+// idle connection holds its socket, its SSL object and this small struct.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include "keyfed/net/byte_stream.hpp"
+#include "tls_connection.hpp"
 
 namespace keyfed::net {
 
@@ -19,7 +27,6 @@ template <class Protocol>
 class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
  public:
   using Socket = typename Protocol::socket;
-  using TlsStream = boost::asio::ssl::stream<Socket>;
 
   explicit StreamCore(Socket socket);
 
@@ -42,37 +49,58 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
   StreamStats stats() const { return stats_; }
 
  private:
-  enum class TlsRole { none, server, client };
+  enum class Phase : unsigned char {
+    plain,        // no TLS (yet)
+    tlsPending,   // TLS asked for: the plaintext queued before that goes out first
+    handshaking,  // TLS handshake in progress; nothing is read or written for the caller
+    tls,          // TLS established
+    tlsClosing,   // close_notify sent; waiting briefly for the peer's
+    closed,
+  };
+  // What an attempt needs before it can go on (bit set).
+  enum Need : unsigned { kNone = 0, kRead = 1, kWrite = 2 };
 
-  Socket& socket();
-  void readMore();
-  void onRead(const boost::system::error_code& ec, std::size_t n);
-  void flush();
-  void maybeHandshake();
-  void handshake();
-  void shutdown();
+  void drive(bool mayRead);
+  unsigned writeQueued();
+  std::size_t writeSome(const char* data, std::size_t size, unsigned& need);
+  unsigned readAvailable();
+  unsigned beginHandshake(bool fromLoop);
+  unsigned continueHandshake();
+  unsigned continueShutdown(bool mayRead);
+  void beginShutdown();
+  void waitFor(unsigned need);
+  void onReady(const boost::system::error_code& ec);
+  void postRead();
+  bool readsWanted() const;
+  std::size_t sendableEnd() const;
   void finish(std::string_view reason);
 
-  Socket plain_;
-  std::unique_ptr<TlsStream> tls_;
-  std::shared_ptr<TlsServerContext> serverCtx_;  // kept alive while tls_ uses it
+  Socket socket_;
+  std::unique_ptr<TlsConnection> tls_;
+  std::shared_ptr<TlsServerContext> serverCtx_;
   std::shared_ptr<TlsClientContext> clientCtx_;
-  std::string serverName_;
+  std::string serverName_;  // SNI to send; dropped once the handshake starts
   ByteStreamHandler* handler_ = nullptr;
-  std::string outQueue_;
-  std::string outFlight_;
-  std::unique_ptr<char[]> readBuffer_;
-  boost::asio::steady_timer shutdownTimer_;
+  // Bytes the socket has not taken yet (empty and unallocated when idle);
+  // outSent_ of them are on the wire. Before TLS starts, the first plainEnd_
+  // bytes go out in plaintext and the rest wait for the handshake.
+  std::string out_;
+  std::size_t outSent_ = 0;
+  std::size_t plainEnd_ = 0;
+  std::optional<boost::asio::steady_timer> shutdownTimer_;  // only while closing TLS
   std::string remote_;
   std::string local_;
   StreamStats stats_;
-  TlsRole pendingTls_ = TlsRole::none;
+  Phase phase_ = Phase::plain;
+  bool tlsAsServer_ = false;
   bool tlsUp_ = false;
-  bool reading_ = false;
-  bool writing_ = false;
-  bool handshaking_ = false;
-  bool closing_ = false;
-  bool closed_ = false;
+  bool started_ = false;
+  bool closing_ = false;  // close() asked: flush, then shut down
+  bool closeNotifySent_ = false;
+  bool readWaiting_ = false;   // an async_wait(read) is outstanding
+  bool writeWaiting_ = false;  // an async_wait(write) is outstanding
+  bool readPosted_ = false;    // a drive(true) is posted
+  int callerDepth_ = 0;        // inside send(), close(), ... (see CallerScope)
 };
 
 template <class Protocol>
@@ -84,7 +112,7 @@ class SocketStream final : public ByteStream {
       : core_(std::make_shared<Core>(std::move(socket))), directTls_(std::move(directTls)) {}
   ~SocketStream() override { core_->detach(); }
 
-  void start(ByteStreamHandler* handler) override { core_->start(handler, directTls_); }
+  void start(ByteStreamHandler* handler) override { core_->start(handler, std::move(directTls_)); }
   void send(std::string_view bytes) override { core_->send(bytes); }
   void startTls(std::shared_ptr<TlsServerContext> context) override {
     core_->startTls(std::move(context));

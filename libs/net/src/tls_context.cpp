@@ -1,10 +1,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <boost/asio/ssl/context.hpp>
 
 #include <cctype>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "keyfed/net/tls.hpp"
@@ -75,10 +73,7 @@ base::Result<CtxPtr> makeContext(const TlsIdentity& id, const TlsSettings& setti
 }  // namespace
 
 struct TlsServerContext::Impl {
-  CtxPtr defaultCtx;
-  // Asio's wrapper over defaultCtx (it holds its own reference), which
-  // boost::asio::ssl::stream needs.
-  std::optional<boost::asio::ssl::context> asioCtx;
+  CtxPtr defaultCtx;  // every connection starts here; SNI may switch it
   std::map<std::string, CtxPtr, std::less<>> byDomain;
 
   // SNI: switch the connection to the virtual host's certificate.
@@ -117,8 +112,6 @@ base::Result<std::shared_ptr<TlsServerContext>> TlsServerContext::create(
   }
   SSL_CTX_set_tlsext_servername_callback(impl->defaultCtx.get(), &Impl::onServerName);
   SSL_CTX_set_tlsext_servername_arg(impl->defaultCtx.get(), impl.get());
-  SSL_CTX_up_ref(impl->defaultCtx.get());
-  impl->asioCtx.emplace(impl->defaultCtx.get());
   return std::shared_ptr<TlsServerContext>(new TlsServerContext(std::move(impl)));
 }
 
@@ -126,11 +119,11 @@ TlsServerContext::TlsServerContext(std::unique_ptr<Impl> impl) : impl_(std::move
 TlsServerContext::~TlsServerContext() = default;
 
 void* TlsServerContext::nativeHandle() const {
-  return &*impl_->asioCtx;
+  return impl_->defaultCtx.get();
 }
 
 struct TlsClientContext::Impl {
-  std::optional<boost::asio::ssl::context> asioCtx;
+  CtxPtr ctx;
 };
 
 base::Result<std::shared_ptr<TlsClientContext>> TlsClientContext::create(
@@ -161,14 +154,14 @@ base::Result<std::shared_ptr<TlsClientContext>> TlsClientContext::create(
     }
   }
   auto impl = std::make_unique<Impl>();
-  impl->asioCtx.emplace(ctx.release());  // asio takes ownership
+  impl->ctx = std::move(ctx);
   return std::shared_ptr<TlsClientContext>(new TlsClientContext(std::move(impl)));
 }
 
 TlsClientContext::TlsClientContext(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TlsClientContext::~TlsClientContext() = default;
 void* TlsClientContext::nativeHandle() const {
-  return &*impl_->asioCtx;
+  return impl_->ctx.get();
 }
 
 }  // namespace keyfed::net

@@ -15,60 +15,10 @@
 namespace keyfed::net {
 namespace {
 
-using namespace std::chrono_literals;
-namespace fs = std::filesystem;
-using test_support::Recorder;
+using test_support::connectPair;
+using test_support::Pair;
 using test_support::runUntil;
-
-// A self-signed certificate for "localhost" in a temporary directory.
-class TestCertificate {
- public:
-  explicit TestCertificate(const std::string& name = "a") {
-    dir_ =
-        fs::temp_directory_path() / ("keyfed-net-test-" + std::to_string(::getpid()) + "-" + name);
-    fs::create_directories(dir_);
-    const std::string cmd =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-        "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
-        key() + " -out " + cert() + " 2>/dev/null";
-    created_ = std::system(cmd.c_str()) == 0;
-  }
-  ~TestCertificate() { fs::remove_all(dir_); }
-  std::string cert() const { return (dir_ / "cert.pem").string(); }
-  std::string key() const { return (dir_ / "key.pem").string(); }
-  bool created() const { return created_; }
-
- private:
-  fs::path dir_;
-  bool created_ = false;
-};
-
-struct Pair {
-  std::unique_ptr<Listener> listener;
-  std::unique_ptr<ByteStream> server;
-  std::unique_ptr<ByteStream> client;
-  Recorder serverSide;
-  Recorder clientSide;
-};
-
-void connectPair(EventLoop& loop, Pair& p, std::shared_ptr<TlsServerContext> directTls = nullptr) {
-  ListenOptions options;
-  options.directTls = std::move(directTls);
-  auto listener = Listener::open(loop, options, [&](std::unique_ptr<ByteStream> s) {
-    p.server = std::move(s);
-    p.server->start(&p.serverSide);
-  });
-  ASSERT_TRUE(listener) << listener.error().describe();
-  p.listener = std::move(*listener);
-  ASSERT_NE(p.listener->port(), 0);
-  connectTcp(loop, "127.0.0.1", p.listener->port(),
-             [&](base::Result<std::unique_ptr<ByteStream>> s) {
-               ASSERT_TRUE(s) << s.error().describe();
-               p.client = std::move(*s);
-               p.client->start(&p.clientSide);
-             });
-  ASSERT_TRUE(runUntil(loop, [&] { return p.server && p.client; }));
-}
+using test_support::TestCertificate;
 
 TEST(ByteStream, DeliversBytesBothWaysInOrder) {
   EventLoop loop;

@@ -17,6 +17,7 @@ namespace keyfed::net {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::Pair;
 using test_support::Recorder;
 using test_support::runUntil;
 
@@ -35,14 +36,6 @@ class TempDir {
 
  private:
   fs::path dir_;
-};
-
-struct Pair {
-  std::unique_ptr<Listener> listener;
-  std::unique_ptr<ByteStream> server;
-  std::unique_ptr<ByteStream> client;
-  Recorder serverSide;
-  Recorder clientSide;
 };
 
 void connectPair(EventLoop& loop, Pair& p, const fs::path& path) {

@@ -36,7 +36,7 @@ class TlsServerContext {
   TlsServerContext(const TlsServerContext&) = delete;
   TlsServerContext& operator=(const TlsServerContext&) = delete;
 
-  // boost::asio::ssl::context*, for libs/net internals.
+  // The default SSL_CTX*, for libs/net internals.
   [[nodiscard]] void* nativeHandle() const;
 
  private:
@@ -63,7 +63,7 @@ class TlsClientContext {
   ~TlsClientContext();
   TlsClientContext(const TlsClientContext&) = delete;
   TlsClientContext& operator=(const TlsClientContext&) = delete;
-  [[nodiscard]] void* nativeHandle() const;  // boost::asio::ssl::context*
+  [[nodiscard]] void* nativeHandle() const;  // SSL_CTX*, for libs/net internals
 
  private:
   struct Impl;
