@@ -80,9 +80,11 @@ Result<> SqliteClearinghouse::putRow(const CommunityRow& row) {
       "INSERT OR REPLACE INTO community_rows (domain, level, addresses, expires, updated)"
       " VALUES (?1, ?2, ?3, CASE WHEN ?5 THEN ?4 END, ?6)");
   if (!put) return errorOf(put);
+  // Bound without a copy (SQLITE_STATIC): the text must outlive run().
+  const std::string addresses = joinAddresses(row.addresses);
   put->bind(1, row.domain)
       .bind(2, row.level)
-      .bind(3, joinAddresses(row.addresses))
+      .bind(3, addresses)
       .bind(4, row.expires ? base::unixSeconds(*row.expires) : std::int64_t{0})
       .bind(5, std::int64_t{row.expires ? 1 : 0})
       .bind(6, base::unixSeconds(row.updated));
