@@ -3,6 +3,7 @@
 #include "keyfed/modules/blocking.hpp"
 #include "keyfed/modules/c2s.hpp"
 #include "keyfed/modules/disco.hpp"
+#include "keyfed/modules/https.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
@@ -32,6 +33,12 @@ agent::AgentModule& addBuiltinModules(server::Server& server) {
   agent::AgentModule& agentModule = *fac;
   server.addModule(std::move(fac));
   server.addModule(agent::makeStanzaPolicyModule());
+  server.addModule(agent::makeC2sFilterModule(agentModule));
+  server.addModule(agent::makeAuditCapsModule());
+  // The HTTPS listeners serve the routes added before the server starts.
+  auto https = modules::makeHttpsModule();
+  server.addModule(agent::makeFacHttpsModule(agentModule, https->routes()));
+  server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
   return agentModule;

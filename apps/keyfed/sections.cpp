@@ -1,6 +1,7 @@
 #include "sections.hpp"
 
 #include "keyfed/agent/config.hpp"
+#include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 
 namespace keyfed::app {
@@ -8,6 +9,7 @@ namespace keyfed::app {
 config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
+  modules::registerHttpConfig(registry);
   (void)agent::registerAgentConfig(registry);
   return registry;
 }
