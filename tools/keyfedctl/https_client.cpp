@@ -43,8 +43,8 @@ struct Exchange final : net::ByteStreamHandler {
     received.append(bytes);
   }
   void onTlsEstablished() override {
-    const auto check =
-        verifier.check(stream->peerCertificateChain(), target.host, std::chrono::system_clock::now());
+    const auto check = verifier.check(stream->peerCertificateChain(), target.host,
+                                      std::chrono::system_clock::now());
     if (!check.chainValid || !check.matchesDomain || check.expired) {
       stream->abort();
       finish("the server's certificate is not valid for " + target.host + ": " + check.problem);
@@ -80,7 +80,8 @@ base::Result<HttpsAnswer> parseAnswer(const std::string& text) {
 
 base::Result<HttpsTarget> parseHttpsUrl(std::string_view url) {
   constexpr std::string_view kScheme = "https://";
-  if (!url.starts_with(kScheme)) return base::fail("ctl.usage", "--https takes https://HOST[:PORT]/PATH");
+  if (!url.starts_with(kScheme))
+    return base::fail("ctl.usage", "--https takes https://HOST[:PORT]/PATH");
   url.remove_prefix(kScheme.size());
   HttpsTarget t;
   const auto slash = url.find('/');
@@ -114,21 +115,21 @@ base::Result<HttpsAnswer> postHttps(const HttpsTarget& target, const std::string
 
   net::EventLoop loop;
   Exchange exchange(loop, target, **verifier);
-  exchange.request = "POST " + target.path + " HTTP/1.1\r\nHost: " + target.host +
-                     "\r\nContent-Type: application/json\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  exchange.request =
+      "POST " + target.path + " HTTP/1.1\r\nHost: " + target.host +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   const std::string address = target.connectAddress.empty() ? target.host : target.connectAddress;
-  net::connectTcp(loop, address, target.port,
-                  [&](base::Result<std::unique_ptr<net::ByteStream>> connected) {
-                    if (!connected) {
-                      exchange.finish("cannot connect to " + address + ": " +
-                                      connected.error().message);
-                      return;
-                    }
-                    exchange.stream = std::move(*connected);
-                    exchange.stream->start(&exchange);
-                    exchange.stream->startTlsClient(*tls, target.host);
-                  });
+  net::connectTcp(
+      loop, address, target.port, [&](base::Result<std::unique_ptr<net::ByteStream>> connected) {
+        if (!connected) {
+          exchange.finish("cannot connect to " + address + ": " + connected.error().message);
+          return;
+        }
+        exchange.stream = std::move(*connected);
+        exchange.stream->start(&exchange);
+        exchange.stream->startTlsClient(*tls, target.host);
+      });
   net::Timer deadline(loop);
   deadline.start(timeout, [&] { exchange.finish("no answer within the timeout"); });
   loop.run();

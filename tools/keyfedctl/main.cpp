@@ -76,8 +76,9 @@ int main(int argc, char** argv) {
   request->add_option("--target", o.fac.target, "the domain whose agent decides (default: --to's)");
   request->add_option("--to", o.fac.to,
                       "send through the running server to this agent JID (DOMAIN/fac)");
-  request->add_option("--https", o.fac.https,
-                      "POST it to an agent: https://HOST[:PORT]/fac/request (docs/fac-protocol.md)");
+  request->add_option(
+      "--https", o.fac.https,
+      "POST it to an agent: https://HOST[:PORT]/fac/request (docs/fac-protocol.md)");
   request->add_option("--ca", o.fac.caFile, "with --https: the CA bundle (default: system store)");
   request->add_option("--connect", o.fac.connect,
                       "with --https: the IP address to connect to (default: HOST)");
