@@ -48,10 +48,12 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(agent::makeAuditCapsModule());
   // The HTTPS listeners serve the routes added before the server starts.
   auto https = modules::makeHttpsModule();
-  server.addModule(agent::makeFacHttpsModule(agentModule, https->routes()));
+  http::Router& httpsRoutes = https->routes();
+  server.addModule(agent::makeFacHttpsModule(agentModule, httpsRoutes));
   server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
-  server.addModule(modules::makeC2sModule());
+  // c2s adds XMPP over WebSocket and host-meta to the https routes ([websocket]).
+  server.addModule(modules::makeC2sModule(&httpsRoutes));
   return {agentModule, clearinghouseModule};
 }
 

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "keyfed/base/log.hpp"
+#include "keyfed/http/websocket_handshake.hpp"
 
 namespace keyfed::http {
 namespace {
@@ -129,6 +130,10 @@ void Connection::answer(Request request) {
     send(r, keepAlive);
     return;
   }
+  if (route_->upgrade) {
+    upgrade(request);
+    return;
+  }
   Response response;
   try {
     response = route_->handler(request);
@@ -140,6 +145,33 @@ void Connection::answer(Request request) {
   }
   route_ = nullptr;
   send(response, keepAlive);
+}
+
+// A WebSocket route: answer 101 and hand the stream over, or refuse and close
+// (a client that asked for WebSocket and got none has nothing else to say).
+void Connection::upgrade(const Request& request) {
+  const Route& route = *route_;
+  route_ = nullptr;
+  HandshakeCheck check = checkWebSocketHandshake(request, route.subprotocol);
+  if (!check.ok) {
+    httpLog().info("{}: {} {}: refused WebSocket handshake ({})", remote_, request.method,
+                   request.path, check.refusal.status);
+    send(check.refusal, false);
+    return;
+  }
+  stream_->send(switchingProtocols(check.accept, route.subprotocol));
+  closing_ = true;
+  closed_ = true;
+  timer_.cancel();
+  std::string early = std::move(buffer_);
+  buffer_.clear();
+  try {
+    route.upgrade(request, std::move(stream_), std::move(early));
+  } catch (const std::exception& e) {
+    // The stream went with the call; whoever holds it now closes it.
+    httpLog().error("{}: WebSocket upgrade handler failed: {}", remote_, e.what());
+  }
+  owner_.release(this);
 }
 
 void Connection::send(const Response& response, bool keepAlive) {

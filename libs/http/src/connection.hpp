@@ -34,6 +34,7 @@ class Connection final : public net::ByteStreamHandler {
   void process();
   bool routeHeader();
   void answer(Request request);
+  void upgrade(const Request& request);
   void send(const Response& response, bool keepAlive);
   void failWith(int status, std::string_view code, std::string_view message);
   void armIdle();

@@ -18,6 +18,9 @@ base::Result<void> Router::add(Route route) {
   if (route.method.empty() || route.path.empty() || route.path.front() != '/') {
     return base::fail("http.route", "a route needs a method and a path starting with '/'");
   }
+  if (route.upgrade && (route.method != "GET" || route.maxBodyBytes != 0)) {
+    return base::fail("http.route", "a WebSocket route is a GET without a body");
+  }
   for (const auto& r : routes_) {
     if (r.method == route.method && r.path == route.path) {
       return base::fail("http.route", route.method + " " + route.path + " is already routed");

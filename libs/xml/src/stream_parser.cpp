@@ -427,6 +427,10 @@ void StreamParser::stop() {
   XML_StopParser(impl_->parser_, XML_TRUE);
 }
 
+bool StreamParser::atStanzaBoundary() const {
+  return headerSeen_ && !closed_ && impl_->depth_ == 1;
+}
+
 void StreamParser::reset() {
   if (impl_->inCallback_) {
     // From a callback: finish the current event, then restart (see feed()).

@@ -160,6 +160,23 @@ struct Writer {
     }
   }
 
+  // The declarations a stream header would have made, on a standalone element.
+  void declareStandalone(std::string_view prefix, std::string_view childDefault,
+                         std::string_view defaultNs) {
+    if (prefix == "stream") {
+      out += " xmlns:stream='";
+      out += kStreamNamespace;
+      out += '\'';
+    }
+    // In the stream's default namespace (a stanza), or a stream-level element
+    // whose children may be in it: declare the client's namespace.
+    if (childDefault == defaultNs && !defaultNs.empty()) {
+      out += " xmlns='";
+      escape(context.standaloneNs, out, true);
+      out += '\'';
+    }
+  }
+
   std::string_view prefixUriInContext(std::string_view prefix) const {
     if (prefix == "stream") return kStreamNamespace;
     for (const Prefix& p : context.prefixes) {
@@ -168,7 +185,7 @@ struct Writer {
     return {};
   }
 
-  void element(const Element& e, std::string_view defaultNs) {
+  void element(const Element& e, std::string_view defaultNs, bool root = false) {
     out += '<';
     std::string_view prefix;
     std::string_view childDefault = defaultNs;
@@ -186,6 +203,7 @@ struct Writer {
       escape(e.ns(), out, true);
       out += '\'';
     }
+    if (root && !context.standaloneNs.empty()) declareStandalone(prefix, childDefault, defaultNs);
     attributes(e);
     if (e.nodes().empty()) {
       out += "/>";
@@ -235,7 +253,7 @@ bool isValidXmlText(std::string_view text) {
 
 void serialize(const Element& element, std::string& out, const WriteContext& context) {
   Writer w{context, out};
-  w.element(element, context.defaultNs);
+  w.element(element, context.defaultNs, true);
 }
 
 std::string toString(const Element& element, const WriteContext& context) {

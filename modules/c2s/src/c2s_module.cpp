@@ -8,13 +8,13 @@
 
 namespace keyfed::modules {
 
-std::unique_ptr<server::Module> makeC2sModule() {
-  return std::make_unique<c2s::C2sModule>();
+std::unique_ptr<server::Module> makeC2sModule(http::Router* https) {
+  return std::make_unique<c2s::C2sModule>(https);
 }
 
 namespace c2s {
 
-C2sModule::C2sModule() = default;
+C2sModule::C2sModule(http::Router* https) : https_(https) {}
 
 C2sModule::~C2sModule() {
   for (auto& listener : listeners_) listener->close();
@@ -52,18 +52,22 @@ base::Result<void> C2sModule::load(server::Server& server) {
     }
     auto opened = net::Listener::open(
         server.loop(), options,
-        [this](std::unique_ptr<net::ByteStream> stream) { accept(std::move(stream)); });
+        [this](std::unique_ptr<net::ByteStream> stream) {
+          accept(std::move(stream), Framing::tcp);
+        });
     if (!opened) return base::fail(opened.error());
     log_.info("{} listening on {}:{}", config::toString(listener.type), (*opened)->address(),
               (*opened)->port());
     listeners_.push_back(std::move(*opened));
   }
+  // RFC 7395 on the https listeners; their connections become sessions here.
+  if (https_ != nullptr) return addWebSocketRoutes(*https_);
   return {};
 }
 
-void C2sModule::accept(std::unique_ptr<net::ByteStream> stream) {
+void C2sModule::accept(std::unique_ptr<net::ByteStream> stream, Framing framing) {
   if (server_->shuttingDown()) return;  // dropping the stream closes it
-  auto session = std::make_unique<C2sSession>(*this, *server_, std::move(stream));
+  auto session = std::make_unique<C2sSession>(*this, *server_, std::move(stream), framing);
   C2sSession* raw = session.get();
   sessions_.emplace(raw, std::move(session));
   raw->start();

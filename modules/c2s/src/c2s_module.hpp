@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "auth_throttle.hpp"
+#include "c2s_session.hpp"
+#include "keyfed/http/router.hpp"
 #include "keyfed/net/listener.hpp"
 #include "keyfed/server/module.hpp"
 #include "keyfed/server/server.hpp"
@@ -18,7 +20,9 @@ class C2sSession;
 
 class C2sModule final : public server::Module {
  public:
-  C2sModule();
+  // `https`: where the WebSocket and host-meta routes go ([websocket]), or
+  // nullptr for none.
+  explicit C2sModule(http::Router* https = nullptr);
   ~C2sModule() override;
 
   [[nodiscard]] std::string_view name() const override { return "c2s"; }
@@ -36,7 +40,11 @@ class C2sModule final : public server::Module {
   static constexpr std::size_t kMaxResourcesPerAccount = 64;
 
  private:
-  void accept(std::unique_ptr<net::ByteStream> stream);
+  void accept(std::unique_ptr<net::ByteStream> stream, Framing framing);
+  // websocket_routes.cpp
+  base::Result<void> addWebSocketRoutes(http::Router& routes);
+
+  http::Router* https_ = nullptr;
 
   server::Server* server_ = nullptr;
   std::vector<std::unique_ptr<net::Listener>> listeners_;

@@ -13,12 +13,6 @@ namespace {
 using xmpp::StreamErrorCondition;
 namespace ns = xmpp::ns;
 
-// The stream prefix every stanza is written under (built once, on first use).
-const xml::Prefix& streamPrefix() {
-  static const xml::Prefix prefix{"stream", std::string(ns::stream)};
-  return prefix;
-}
-
 xml::ParserLimits parserLimits(const config::Config& config) {
   xml::ParserLimits limits;
   limits.maxStanzaBytes = config.limits.c2sStanzaSize;
@@ -51,11 +45,13 @@ bool supportedVersion(std::string_view version) {
 }  // namespace
 
 C2sSession::C2sSession(C2sModule& owner, server::Server& server,
-                       std::unique_ptr<net::ByteStream> stream)
+                       std::unique_ptr<net::ByteStream> stream, Framing framing)
     : owner_(owner),
       server_(server),
       stream_(std::move(stream)),
-      parser_(*this, parserLimits(server.config())),
+      framing_(framing == Framing::websocket
+                   ? makeWebSocketFraming(*this, parserLimits(server.config()))
+                   : makeTcpFraming(*this, parserLimits(server.config()))),
       timer_(server.loop()),
       remote_(stream_->remoteAddress()) {
   connectedAt_ = lastActivity_ = server_.clock().steadyNow();
@@ -104,9 +100,9 @@ void C2sSession::onTimer() {
 void C2sSession::onBytes(std::string_view bytes) {
   if (closing_) return;
   lastActivity_ = server_.clock().steadyNow();
-  auto fed = parser_.feed(bytes);
+  auto fed = framing_->feed(bytes);
   if (!fed && !closing_) {
-    const auto fault = parser_.fault().value_or(xml::StreamFault::notWellFormed);
+    const auto fault = framing_->fault().value_or(xml::StreamFault::notWellFormed);
     closeWithError(xmpp::streamErrorFor(fault), fed.error().message);
   }
 }
@@ -121,7 +117,7 @@ void C2sSession::write(const xml::Element& stanza) {
   // Stanzas from s2s are in jabber:server: write them as the client's stanzas,
   // which differ only in the (implicit) default namespace.
   const std::string_view defaultNs = stanza.ns() == ns::server ? ns::server : ns::client;
-  xml::serialize(stanza, out_, xml::WriteContext{defaultNs, {&streamPrefix(), 1}});
+  framing_->writeElement(stanza, defaultNs, out_);
   sendRaw(out_);
 }
 
@@ -133,7 +129,7 @@ void C2sSession::sendHeader(std::string_view from) {
   header.version = "1.0";
   header.lang = "en";
   out_.clear();
-  xml::writeStreamHeader(header, out_);
+  framing_->writeOpen(header, out_);
   sendRaw(out_);
   headerSent_ = true;
 }
@@ -149,10 +145,9 @@ void C2sSession::closeWithError(StreamErrorCondition condition, std::string_view
   if (closing_) return;
   if (!headerSent_) sendHeader(server_.config().virtualHosts.front().domain);
   out_.clear();
-  xml::serialize(xmpp::makeStreamError(condition, text), out_,
-                 xml::WriteContext{ns::client, {&streamPrefix(), 1}});
-  xml::writeStreamClose(out_);
+  framing_->writeElement(xmpp::makeStreamError(condition, text), ns::client, out_);
   sendRaw(out_);
+  sendClose();
   closing_ = true;
   timer_.cancel();
   unbind();
@@ -164,10 +159,14 @@ void C2sSession::onStreamClose() {
   closing_ = true;
   timer_.cancel();
   unbind();
-  out_.clear();
-  xml::writeStreamClose(out_);
-  sendRaw(out_);
+  sendClose();
   stream_->close();
+}
+
+void C2sSession::sendClose() {
+  out_.clear();
+  framing_->writeClose(out_);
+  sendRaw(out_);
 }
 
 void C2sSession::onClosed(std::string_view reason) {
@@ -218,7 +217,7 @@ void C2sSession::retire() {
 
 void C2sSession::onTlsEstablished() {
   // STARTTLS (or direct TLS): the client starts a new stream over TLS.
-  parser_.reset();
+  framing_->restart();
   headerSent_ = false;
 }
 
@@ -345,15 +344,17 @@ void C2sSession::fireNonza(xml::Element& nonza) {
 
 void C2sSession::handleStartTls() {
   if (stream_->isTls() || server_.tlsContext() == nullptr || authenticated()) {
-    sendRaw("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>");
+    send(xml::Element("failure", std::string(ns::tls)));
+    sendClose();
     closing_ = true;
     timer_.cancel();
+    unbind();
     stream_->close();
     return;
   }
-  sendRaw("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
   // The next bytes are the TLS handshake, not XML.
-  parser_.stop();
+  if (!framing_->stopForTls()) return;  // unreachable: such streams are TLS already
+  sendRaw("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
   stream_->startTls(server_.tlsContext());
 }
 
@@ -393,7 +394,7 @@ void C2sSession::handleSasl(const xml::Element& element) {
     setAccount(std::move(step.user), streamDomain());
     sasl_.reset();
     // RFC 6120 6.4.6: the client restarts the stream right after <success/>.
-    parser_.reset();
+    framing_->restart();
     headerSent_ = false;
   }
 }

@@ -3,6 +3,8 @@
 // (STARTTLS, SASL, resource binding) as a small state machine, then stanzas
 // to the router. Everything a client sends is untrusted: the parser enforces
 // the configured limits and every refusal ends in the RFC 6120 stream error.
+// The same session serves TCP and WebSocket (RFC 7395) clients: only the
+// framing differs (stream_framing.hpp).
 
 #include <chrono>
 #include <memory>
@@ -16,16 +18,20 @@
 #include "keyfed/server/session.hpp"
 #include "keyfed/xml/stream_parser.hpp"
 #include "sasl_negotiator.hpp"
+#include "stream_framing.hpp"
 
 namespace keyfed::modules::c2s {
 
 class C2sModule;
 
+enum class Framing { tcp, websocket };
+
 class C2sSession final : public server::ClientSession,
                          private net::ByteStreamHandler,
                          private xml::StreamHandler {
  public:
-  C2sSession(C2sModule& owner, server::Server& server, std::unique_ptr<net::ByteStream> stream);
+  C2sSession(C2sModule& owner, server::Server& server, std::unique_ptr<net::ByteStream> stream,
+             Framing framing = Framing::tcp);
   ~C2sSession() override;
   C2sSession(const C2sSession&) = delete;
   C2sSession& operator=(const C2sSession&) = delete;
@@ -57,6 +63,7 @@ class C2sSession final : public server::ClientSession,
   void sendHeader(std::string_view from);
   void sendFeatures();
   void sendRaw(std::string_view bytes);
+  void sendClose();
   void handleStartTls();
   void handleSasl(const xml::Element& element);
   void handleBind(const xml::Element& iq);
@@ -73,7 +80,7 @@ class C2sSession final : public server::ClientSession,
   C2sModule& owner_;
   server::Server& server_;
   std::unique_ptr<net::ByteStream> stream_;
-  xml::StreamParser parser_;
+  std::unique_ptr<StreamFraming> framing_;
   net::Timer timer_;
   std::string remote_;
   std::string streamId_;

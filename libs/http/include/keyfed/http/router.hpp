@@ -6,9 +6,16 @@
 // Paths match exactly, or by prefix when the route's path ends in "/*"
 // ("/upload/*" matches "/upload/a/b"). Handlers run on the loop thread and
 // answer at once.
+//
+// A WebSocket route (docs/websocket.md) has an UpgradeHandler instead: a GET
+// with a valid RFC 6455 handshake offering the route's subprotocol is answered
+// 101, and the connection's byte stream (with any bytes received after the
+// handshake) is handed to the handler; HTTP is done with it. A GET without a
+// valid handshake is refused (400, or 426 Upgrade Required).
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,15 +23,24 @@
 #include "keyfed/base/result.hpp"
 #include "keyfed/http/message.hpp"
 
+namespace keyfed::net {
+class ByteStream;
+}
+
 namespace keyfed::http {
 
 using Handler = std::function<Response(const Request&)>;
+using UpgradeHandler = std::function<void(const Request&, std::unique_ptr<net::ByteStream> stream,
+                                          std::string buffered)>;
 
 struct Route {
   std::string method;
   std::string path;
   std::size_t maxBodyBytes = 0;  // 0: no body accepted
   Handler handler;
+  // Set for a WebSocket route (method GET, no body): `handler` is not used.
+  UpgradeHandler upgrade = {};
+  std::string subprotocol = {};  // the Sec-WebSocket-Protocol a client must offer ("xmpp")
 };
 
 class Router {

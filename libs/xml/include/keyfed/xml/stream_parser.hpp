@@ -129,6 +129,9 @@ class StreamParser {
   void reset();
 
   bool headerSeen() const { return headerSeen_; }
+  // Whether the stream is open and no stanza is partly parsed (RFC 7395
+  // framing checks that a WebSocket message held whole elements only).
+  bool atStanzaBoundary() const;
   bool closed() const { return closed_; }
   std::optional<StreamFault> fault() const { return fault_; }
   const ParserLimits& limits() const { return limits_; }

@@ -25,6 +25,12 @@ inline constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/na
 struct WriteContext {
   std::string_view defaultNs;        // the stream's default namespace ("" outside a stream)
   std::span<const Prefix> prefixes;  // other prefixes declared on the stream header
+  // Not empty: the element stands alone, one per WebSocket message (RFC 7395
+  // 3.3.3), written as it would be inside the stream and with the declarations
+  // the stream header would have made on its start tag: xmlns=standaloneNs
+  // (the client's namespace, also for a stanza in defaultNs jabber:server),
+  // and xmlns:stream when it is a stream-level element (<stream:features>).
+  std::string_view standaloneNs = {};
 };
 
 // The context for stanzas written into a stream opened with this header
