@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keyfed/base/utf8.hpp"
 #include "keyfed/http/websocket_framer.hpp"
 
 namespace {
@@ -19,7 +20,7 @@ constexpr std::size_t kMax = 4096;
 struct Recorder final : keyfed::http::WebSocketFramer::Sink {
   std::vector<std::string> events;
   void onMessage(std::string_view text) override {
-    if (text.size() > kMax || !keyfed::http::isUtf8(text)) std::abort();
+    if (text.size() > kMax || !keyfed::base::isUtf8(text)) std::abort();
     events.emplace_back("m" + std::string(text));
   }
   void onPing(std::string_view payload) override {

@@ -2,6 +2,8 @@
 
 #include "keyfed/http/websocket_framer.hpp"
 
+#include "keyfed/base/utf8.hpp"
+
 namespace keyfed::http {
 namespace {
 
@@ -43,43 +45,6 @@ void releaseIfLarge(std::string& buffer) {
 }
 
 }  // namespace
-
-bool isUtf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    if (b0 < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      len = 2;
-      cp = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      len = 3;
-      cp = b0 & 0x0Fu;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      len = 4;
-      cp = b0 & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      if ((b & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;  // overlong
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;                             // surrogate
-    if (cp > 0x10FFFF) return false;
-    i += len;
-  }
-  return true;
-}
 
 CloseCode WebSocketFramer::feed(std::string_view bytes, Sink& sink) {
   if (failed_ != CloseCode::none || stopped_) return failed_;
@@ -182,7 +147,7 @@ WebSocketFramer::Step WebSocketFramer::next(std::string_view data, std::size_t& 
     return Step::frame;
   }
   fragmented_ = false;
-  if (!isUtf8(message_)) {
+  if (!base::isUtf8(message_)) {
     fail(CloseCode::invalidPayload, "text message is not UTF-8");
     return Step::stop;
   }
@@ -193,9 +158,7 @@ WebSocketFramer::Step WebSocketFramer::next(std::string_view data, std::size_t& 
 
 bool WebSocketFramer::control(WsOpcode opcode, std::string_view payload, Sink& sink) {
   switch (opcode) {
-    case WsOpcode::ping:
-      sink.onPing(payload);
-      return !stopped_;
+    case WsOpcode::ping: sink.onPing(payload); return !stopped_;
     case WsOpcode::close: {
       if (payload.size() == 1) {
         fail(CloseCode::protocolError, "close frame with a one-byte payload");
@@ -210,7 +173,7 @@ bool WebSocketFramer::control(WsOpcode opcode, std::string_view payload, Sink& s
           fail(CloseCode::protocolError, "invalid close code");
           return false;
         }
-        if (!isUtf8(reason)) {
+        if (!base::isUtf8(reason)) {
           fail(CloseCode::invalidPayload, "close reason is not UTF-8");
           return false;
         }

@@ -10,32 +10,15 @@
 #include "keyfed/net/byte_stream.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/net/listener.hpp"
+#include "loop_support.hpp"
 
 namespace keyfed::http {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct Client : net::ByteStreamHandler {
-  std::unique_ptr<net::ByteStream> stream;
-  std::string received;
-  bool closed = false;
-  void onBytes(std::string_view bytes) override { received.append(bytes); }
-  void onTlsEstablished() override {}
-  void onClosed(std::string_view) override { closed = true; }
-};
-
-template <class Pred>
-bool runUntil(net::EventLoop& loop, Pred done, std::chrono::seconds limit = 5s) {
-  net::Timer guard(loop);
-  bool timedOut = false;
-  guard.start(limit, [&] { timedOut = true; });
-  while (!done() && !timedOut) {
-    loop.poll();
-    std::this_thread::sleep_for(1ms);
-  }
-  return done();
-}
+using testing::Client;
+using testing::runUntil;
 
 std::size_t count(const std::string& haystack, std::string_view needle) {
   std::size_t n = 0;

@@ -4,13 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
+#include <cctype>
 
 #include "keyfed/http/server.hpp"
 #include "keyfed/http/websocket_stream.hpp"
 #include "keyfed/net/byte_stream.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/net/listener.hpp"
+#include "loop_support.hpp"
 
 namespace keyfed::http {
 namespace {
@@ -29,18 +30,10 @@ std::string masked(unsigned opcode, std::string_view payload, bool mask = true) 
   if (!mask) return out + std::string(payload);
   const char key[4] = {1, 2, 3, 4};
   out.append(key, 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) out += static_cast<char>(payload[i] ^ key[i & 3]);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    out += static_cast<char>(payload[i] ^ key[i & 3]);
   return out;
 }
-
-struct Client : net::ByteStreamHandler {
-  std::unique_ptr<net::ByteStream> stream;
-  std::string received;
-  bool closed = false;
-  void onBytes(std::string_view bytes) override { received.append(bytes); }
-  void onTlsEstablished() override {}
-  void onClosed(std::string_view) override { closed = true; }
-};
 
 // The application on the server side: echoes each message back upper-cased.
 struct Echo : net::ByteStreamHandler {
@@ -59,17 +52,8 @@ struct Echo : net::ByteStreamHandler {
   void onClosed(std::string_view) override { closed = true; }
 };
 
-template <class Pred>
-bool runUntil(net::EventLoop& loop, Pred done, std::chrono::seconds limit = 5s) {
-  net::Timer guard(loop);
-  bool timedOut = false;
-  guard.start(limit, [&] { timedOut = true; });
-  while (!done() && !timedOut) {
-    loop.poll();
-    std::this_thread::sleep_for(1ms);
-  }
-  return done();
-}
+using testing::Client;
+using testing::runUntil;
 
 class WebSocketUpgradeTest : public ::testing::Test {
  protected:

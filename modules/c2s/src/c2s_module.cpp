@@ -50,11 +50,10 @@ base::Result<void> C2sModule::load(server::Server& server) {
       }
       options.directTls = server.tlsContext();
     }
-    auto opened = net::Listener::open(
-        server.loop(), options,
-        [this](std::unique_ptr<net::ByteStream> stream) {
-          accept(std::move(stream), Framing::tcp);
-        });
+    auto opened = net::Listener::open(server.loop(), options,
+                                      [this](std::unique_ptr<net::ByteStream> stream) {
+                                        accept(std::move(stream), Framing::tcp);
+                                      });
     if (!opened) return base::fail(opened.error());
     log_.info("{} listening on {}:{}", config::toString(listener.type), (*opened)->address(),
               (*opened)->port());

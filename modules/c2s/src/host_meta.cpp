@@ -50,7 +50,8 @@ http::Response hostMeta(const config::Config& config, const http::Request& reque
   const std::string* hostHeader = request.header("host");
   const auto target = hostHeader != nullptr ? parseHost(*hostHeader) : std::nullopt;
   if (!target) {
-    return withCors(http::Response::error(400, "http.bad-host", "the Host header is not host[:port]"));
+    return withCors(
+        http::Response::error(400, "http.bad-host", "the Host header is not host[:port]"));
   }
   const config::VirtualHost* vhost = config.findHost(target->host);
   if (vhost == nullptr) {

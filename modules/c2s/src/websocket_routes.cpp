@@ -15,12 +15,12 @@ base::Result<void> C2sModule::addWebSocketRoutes(http::Router& routes) {
   upgrade.method = "GET";
   upgrade.path = std::string(kWebSocketPath);
   upgrade.subprotocol = "xmpp";  // RFC 7395 3.1
-  upgrade.upgrade = [this, maxMessage = ws.maxMessageBytes](
-                        const http::Request& /*request*/, std::unique_ptr<net::ByteStream> stream,
-                        std::string buffered) {
-    accept(std::make_unique<http::WebSocketStream>(std::move(stream), std::move(buffered),
-                                                   maxMessage),
-           Framing::websocket);
+  upgrade.upgrade = [this, maxMessage = ws.maxMessageBytes](const http::Request& /*request*/,
+                                                            std::unique_ptr<net::ByteStream> stream,
+                                                            std::string buffered) {
+    accept(
+        std::make_unique<http::WebSocketStream>(std::move(stream), std::move(buffered), maxMessage),
+        Framing::websocket);
   };
   if (auto added = routes.add(std::move(upgrade)); !added) return added;
   for (const auto& [path, format] :

@@ -47,12 +47,13 @@ class WebSocketFramingTest : public ::testing::Test {
 
 TEST_F(WebSocketFramingTest, OpenStanzasAndCloseBecomeStreamEvents) {
   ASSERT_TRUE(framing->feed(kOpen));
-  ASSERT_TRUE(framing->feed("<message xmlns='jabber:client' to='a@example.com'><body>hi</body></message>"));
+  ASSERT_TRUE(
+      framing->feed("<message xmlns='jabber:client' to='a@example.com'><body>hi</body></message>"));
   ASSERT_TRUE(framing->feed("  <iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>\n"));
   ASSERT_TRUE(framing->feed("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"));
-  EXPECT_EQ(events.seen, (std::vector<std::string>{"open to=example.com version=1.0",
-                                                  "message jabber:client", "iq jabber:client",
-                                                  "close"}));
+  EXPECT_EQ(events.seen,
+            (std::vector<std::string>{"open to=example.com version=1.0", "message jabber:client",
+                                      "iq jabber:client", "close"}));
   EXPECT_EQ(events.header.defaultNs, "jabber:client");
 }
 

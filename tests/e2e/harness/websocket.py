@@ -74,10 +74,11 @@ class WsClient:
 
     # --- HTTP ---------------------------------------------------------------------------------
     def handshake(self, path: str = "/xmpp-websocket", *, protocol: str | None = "xmpp",
-                  version: str = "13", upgrade: bool = True) -> int:
-        """Sends the opening handshake; returns the status (101 when upgraded)."""
+                  version: str = "13", upgrade: bool = True, host: str | None = None) -> int:
+        """Sends the opening handshake (``upgrade=False``: a plain GET); returns the status
+        (101 when upgraded) and keeps the headers and, for other answers, the body."""
         key = base64.b64encode(os.urandom(16)).decode()
-        lines = [f"GET {path} HTTP/1.1", f"Host: {self.domain}"]
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host or self.domain}"]
         if upgrade:
             lines += ["Upgrade: websocket", "Connection: Upgrade", f"Sec-WebSocket-Key: {key}",
                       f"Sec-WebSocket-Version: {version}"]

@@ -95,8 +95,4 @@ class WebSocketFramer {
   bool stopped_ = false;
 };
 
-// Whether `text` is well-formed UTF-8 (no overlongs, surrogates, or code
-// points beyond U+10FFFF), as RFC 6455 8.1 requires of text messages.
-bool isUtf8(std::string_view text);
-
 }  // namespace keyfed::http

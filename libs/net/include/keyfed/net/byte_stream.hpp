@@ -36,8 +36,10 @@ class ByteStream {
  public:
   virtual ~ByteStream() = default;
 
-  // Starts reading; must be called once, with a handler that outlives the stream's
-  // activity (until onClosed).
+  // Starts reading, with a handler that outlives the stream's activity (until
+  // onClosed). Called again from inside the current handler's onBytes, it hands
+  // the stream to a new handler, which gets every later byte (a WebSocket
+  // upgrade: the HTTP connection gives its stream to the XMPP session).
   virtual void start(ByteStreamHandler* handler) = 0;
   // Queues bytes for sending; writes are coalesced and kept in order.
   virtual void send(std::string_view bytes) = 0;
