@@ -145,10 +145,17 @@ CREATE TABLE table_documents (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: the clearinghouse's redirection mode keeps each row's real
+// host:port ('' when none).
+const char* const kSchemaV4 = R"sql(
+ALTER TABLE community_rows ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {
