@@ -107,6 +107,19 @@ class Redirection(CommunityCase):
         audit = self.ctl_ok(ch, "audit", "--event", "clearinghouse-redirect")
         self.assertIn("redirect.level", audit)
 
+    def test_rows_say_where_members_are_in_ip_literals_only(self):
+        self.start_community()
+        ch = self.servers["ch.test"]
+        self.ctl_ok(ch, "clearinghouse", "set", "c.test", "1", "--redirect-to", "[::1]")
+        listed = self.ctl_ok(ch, "clearinghouse", "list")
+        self.assertIn("c.test  level 1  redirect to [::1]:5269", listed)
+        self.assertIn(f"b.test  level 3  redirect to {self.address('b.test')}", listed)
+        for bad in ("c.example:5269", "::1", "127.0.0.1:0", "127.0.0.1:5269 "):
+            proc = ch.ctl_run("clearinghouse", "set", "c.test", "1", "--redirect-to", bad)
+            self.assertEqual(proc.returncode, 1, (bad, proc.stdout))
+            self.assertIn("see-other-host", proc.stderr)
+        self.assertIn("redirect to [::1]:5269", self.ctl_ok(ch, "clearinghouse", "list"))
+
     async def test_a_redirect_to_a_server_proving_another_domain_is_refused(self):
         self.start_community()
         ch, a = self.servers["ch.test"], self.servers["a.test"]
