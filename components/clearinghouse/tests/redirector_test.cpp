@@ -9,7 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const base::SystemTime kNow = base::fromUnixSeconds(1'800'000'000);
+constexpr base::SystemTime kNow = base::fromUnixSeconds(1'800'000'000);
 
 storage::CommunityRow row(std::string domain, std::int64_t level, std::string redirectTo = {}) {
   storage::CommunityRow r;
