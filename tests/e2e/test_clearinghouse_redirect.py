@@ -15,7 +15,8 @@ import unittest
 
 from harness.clients import Client, logged_in
 from harness.community import CommunityCase, community_available
-from harness.federation import log_mark, stanza_error, wait_for_log
+from harness.federation import RawS2s, log_mark, q, stanza_error, wait_for_log
+from harness.raw import NS_STREAM
 from harness.keyfed_server import KeyfedServer
 from harness.test_ca import shared_ca
 
@@ -106,6 +107,40 @@ class Redirection(CommunityCase):
         self.assertNotIn(f"connecting to c.test ({self.address('c.test')})", a.log_text())
         audit = self.ctl_ok(ch, "audit", "--event", "clearinghouse-redirect")
         self.assertIn("redirect.level", audit)
+
+    def test_the_originator_may_prove_itself_with_dialback(self):
+        self.start_community()
+        ch = self.servers["ch.test"]
+
+        def stream(**options) -> RawS2s:
+            raw = RawS2s(HOSTS["ch.test"], self.ports["ch.test"], from_domain="a.test",
+                         to_domain="b.test", **options)
+            self.addCleanup(raw.close)
+            raw.open()
+            raw.starttls()
+            raw.open()
+            return raw
+
+        # a.test's certificate on the TLS connection proves the dialback claim (XEP-0344).
+        files = shared_ca().issue("a.test", client_auth=True)
+        raw = stream(client_cert=(files.chain, files.key))
+        raw.db_result("ab" * 32)
+        end = raw.wait_end()
+        self.assertEqual(end.condition, "see-other-host")
+        locations = [child.text for element in raw.elements
+                     if element.tag == q(NS_STREAM, "error") for child in element
+                     if child.tag.endswith("}see-other-host")]
+        self.assertEqual(locations, [self.address("b.test")])
+        wait_for_log(ch, f"dialback): see-other-host {self.address('b.test')}")
+
+        # Without the certificate the key is checked with a.test's own server, which made
+        # no such key: no redirect, and nothing learnt about where b.test is.
+        raw = stream()
+        raw.db_result("cd" * 32)
+        end = raw.wait_end()
+        self.assertEqual(end.condition, "not-authorized")
+        self.assertNotIn(HOSTS["b.test"], raw.received.decode(errors="replace"))
+        wait_for_log(ch, "dialback failed: a.test's server does not confirm the key")
 
     def test_rows_say_where_members_are_in_ip_literals_only(self):
         self.start_community()
