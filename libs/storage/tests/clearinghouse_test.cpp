@@ -11,7 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TempDir;
 
-const base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
+constexpr base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
 
 CommunityRow row(std::string domain, std::int64_t level, std::vector<std::string> addresses = {},
                  std::optional<base::SystemTime> expires = std::nullopt) {

@@ -48,8 +48,7 @@ S2sConfig openPolicy() {
 
 // One server: its domains, an s2s listener on `port`, routes to the others.
 struct Peer {
-  Peer(std::vector<std::string> domains, std::uint16_t port, S2sConfig s2s)
-      : ts(std::move(domains)) {
+  Peer(const std::vector<std::string>& domains, std::uint16_t port, S2sConfig s2s) : ts(domains) {
     ts.config.sections["s2s"] = std::move(s2s);
     config::Listener listener;
     listener.type = config::ListenerType::s2s;
