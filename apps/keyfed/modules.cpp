@@ -5,6 +5,7 @@
 #include "keyfed/modules/carbons.hpp"
 #include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
+#include "keyfed/modules/https.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
@@ -43,6 +44,12 @@ AdminModules addBuiltinModules(server::Server& server) {
   auto clearinghouse = clearinghouse::makeClearinghouseModule();
   clearinghouse::ClearinghouseModule& clearinghouseModule = *clearinghouse;
   server.addModule(std::move(clearinghouse));
+  server.addModule(agent::makeC2sFilterModule(agentModule));
+  server.addModule(agent::makeAuditCapsModule());
+  // The HTTPS listeners serve the routes added before the server starts.
+  auto https = modules::makeHttpsModule();
+  server.addModule(agent::makeFacHttpsModule(agentModule, https->routes()));
+  server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
   return {agentModule, clearinghouseModule};

@@ -2,6 +2,7 @@
 
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
+#include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 
@@ -11,6 +12,7 @@ config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
   (void)modules::registerSmConfig(registry);
+  modules::registerHttpConfig(registry);
   (void)agent::registerAgentConfig(registry);
   (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;

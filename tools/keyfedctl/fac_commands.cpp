@@ -11,6 +11,7 @@
 
 #include "admin_call.hpp"
 #include "admin_client.hpp"
+#include "https_client.hpp"
 #include "keyfed/agent/protocol.hpp"
 
 namespace keyfed::ctl {
@@ -76,6 +77,27 @@ std::string firstLine(const std::string& text, std::size_t max = 100) {
   return line;
 }
 
+// POSTs the signed request to an agent's HTTPS endpoint and prints its answer.
+int postToAgent(const Context& ctx, const FacRequestOptions& o, const std::string& text) {
+  auto target = parseHttpsUrl(o.https);
+  if (!target) {
+    printError(target.error());
+    return kExitUsage;
+  }
+  target->connectAddress = o.connect;
+  auto answer = postHttps(*target, o.caFile, text, ctx.timeout);
+  if (!answer) return failure(answer.error());
+  json response = json::parse(answer->body, nullptr, false);
+  if (response.is_discarded()) {
+    return failure("HTTP " + std::to_string(answer->status) + " without a JSON answer");
+  }
+  if (!response.contains("status")) {  // an HTTP-level error (413, 429, ...)
+    std::printf("%s\n", pretty(response).c_str());
+    return failure("HTTP " + std::to_string(answer->status));
+  }
+  return printResponse(response);
+}
+
 }  // namespace
 
 int facRequest(const Context& ctx, const FacRequestOptions& o) {
@@ -116,6 +138,7 @@ int facRequest(const Context& ctx, const FacRequestOptions& o) {
   const std::string text = agent::toJson(request);
   // What the agent will check, before anything leaves.
   if (auto parsed = agent::parseRequest(text); !parsed) return failure(parsed.error());
+  if (!o.https.empty()) return postToAgent(ctx, o, text);
   if (o.to.empty()) {
     std::printf("%s\n", text.c_str());
     return kExitOk;

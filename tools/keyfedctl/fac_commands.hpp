@@ -5,7 +5,9 @@
 //                         [--target DOMAIN] [--to JID] [--algorithm SIG-ALG]
 //       builds and signs a request. Without --to it is printed (JSON, one
 //       line) for another transport; with --to the running server's agent
-//       sends it (admin command fac-send) and the answer is printed.
+//       sends it (admin command fac-send) and the answer is printed; with
+//       --https URL [--ca FILE] [--connect ADDRESS] it is POSTed to that agent
+//       over HTTPS (no config needed) and the answer is printed.
 //   keyfedctl fac submit [FILE|-]     the local agent decides a request (fac-submit)
 //   keyfedctl audit [filters]         the audit log, newest first
 //   keyfedctl policy list | revoke ID | add KIND SPEC [--validity S]
@@ -26,6 +28,9 @@ struct FacRequestOptions {
   std::string target;
   std::string to;
   std::string algorithm;
+  std::string https;    // POST it to this agent URL (https://HOST[:PORT]/fac/request)
+  std::string caFile;   // ... checking the server's certificate with this CA bundle
+  std::string connect;  // ... connecting to this IP address instead of HOST
 };
 int facRequest(const Context& ctx, const FacRequestOptions& options);
 int facSubmit(const Context& ctx, const std::string& file);

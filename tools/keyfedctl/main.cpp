@@ -78,6 +78,12 @@ int main(int argc, char** argv) {
   request->add_option("--target", o.fac.target, "the domain whose agent decides (default: --to's)");
   request->add_option("--to", o.fac.to,
                       "send through the running server to this agent JID (DOMAIN/fac)");
+  request->add_option(
+      "--https", o.fac.https,
+      "POST it to an agent: https://HOST[:PORT]/fac/request (docs/fac-protocol.md)");
+  request->add_option("--ca", o.fac.caFile, "with --https: the CA bundle (default: system store)");
+  request->add_option("--connect", o.fac.connect,
+                      "with --https: the IP address to connect to (default: HOST)");
   request->add_option("--algorithm", o.fac.algorithm,
                       "signature algorithm (default: by key, e.g. sig-ed25519-sha512-hex:)");
   auto* submit = fac->add_subcommand("submit", "have the local agent decide a request (JSON)");
@@ -118,6 +124,8 @@ int main(int argc, char** argv) {
   chSet->add_option("level", o.row.level, "its level (0..1000)")->required();
   chSet->add_option("--address", o.row.addresses, "an IP address or range it uses (repeat)");
   chSet->add_option("--validity", o.row.validity, "seconds until the row expires (default: never)");
+  chSet->add_option("--redirect-to", o.row.redirectTo,
+                    "redirection mode: where the server is (\"192.0.2.7:5269\", \"[::1]:5269\")");
   auto* chRemove = clearinghouse->add_subcommand("remove", "remove a community row");
   chRemove->add_option("domain", o.row.domain, "the member server's domain")->required();
   auto* chList = clearinghouse->add_subcommand("list", "the community table (clearinghouse)");
@@ -135,7 +143,11 @@ int main(int argc, char** argv) {
   // Storage and config messages are for the server's log; here only problems.
   base::configureLogging(base::LogLevel::warn);
   // Signing a request to print it needs no server and no config.
-  if (*request && o.fac.to.empty()) return ctl::facRequest(ctl::Context{}, o.fac);
+  if (*request && o.fac.to.empty()) {
+    ctl::Context noServer;
+    noServer.timeout = std::chrono::milliseconds(static_cast<long>(o.timeoutSeconds * 1000));
+    return ctl::facRequest(noServer, o.fac);
+  }
   if (o.configFile.empty()) {
     ctl::printError("--config FILE (or KEYFED_CONFIG) is required");
     return ctl::kExitUsage;

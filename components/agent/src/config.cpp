@@ -141,6 +141,14 @@ AgentConfig parseAgentConfig(config::TableReader& t) {
   c.defaultValidity = t.seconds("default_validity", c.defaultValidity, 1s, 366 * 24h);
   c.maxValidity = t.seconds("max_validity", c.maxValidity, 1s, 366 * 24h);
   c.timestampWindow = t.seconds("timestamp_window", c.timestampWindow, 1s, 24h);
+  c.httpsBurst = static_cast<std::size_t>(
+      t.integer("https_burst", static_cast<std::int64_t>(c.httpsBurst), 1, 10000));
+  c.httpsInterval = t.seconds("https_interval", c.httpsInterval, 1s, 24h);
+  c.auditMaxAge =
+      std::chrono::days(t.integer("audit_max_age_days", c.auditMaxAge.count(), 0, 100 * 366));
+  c.auditMaxRows = static_cast<std::size_t>(
+      t.integer("audit_max_rows", static_cast<std::int64_t>(c.auditMaxRows), 0, 1'000'000'000));
+  c.auditPruneInterval = t.seconds("audit_prune_interval", c.auditPruneInterval, 1s, 7 * 24h);
 
   std::set<std::string, std::less<>> values(c.complianceValues.begin(), c.complianceValues.end());
   if (c.complianceValues.size() < 2 || values.size() != c.complianceValues.size()) {

@@ -45,7 +45,7 @@ base::Result<CtxPtr> makeContext(const TlsIdentity& id, const TlsSettings& setti
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                      SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
-  // No TLS session resumption (decision D14): SSL_OP_NO_TICKET alone still
+  // No TLS session resumption (decision D18): SSL_OP_NO_TICKET alone still
   // leaves TLS 1.3's stateful tickets, two sessions per login in the server's
   // cache (20,480 by default) and the connection's own session there too:
   // about 3 KiB per connection that no idle client ever uses.

@@ -53,6 +53,21 @@ bool whitelistMatches(const WhitelistRule& rule, std::string_view peerDomain,
   return true;
 }
 
+bool namesUserOrGroup(const PacketRule& rule) {
+  const auto names = [](const Party& p) {
+    return p.kind == PartyKind::user || p.kind == PartyKind::group;
+  };
+  return names(rule.source) || names(rule.destination);
+}
+
+void LivePolicy::countUserRules() {
+  userRules_ = 0;
+  for (const auto& e : entries_) {
+    const auto* p = std::get_if<PacketRule>(&e.rule);
+    if (p != nullptr && namesUserOrGroup(*p)) ++userRules_;
+  }
+}
+
 base::Result<std::vector<std::string>> LivePolicy::load() {
   auto stored = store_.list();
   if (!stored) return base::fail(std::move(stored).error());
@@ -71,6 +86,7 @@ base::Result<std::vector<std::string>> LivePolicy::load() {
     }
     entries_.push_back(std::move(*entry));
   }
+  countUserRules();
   return skipped;
 }
 
@@ -100,6 +116,7 @@ base::Result<std::vector<storage::PolicyEntry>> LivePolicy::add(std::span<const 
     compiled[i].record.id = (*ids)[i];
     entries_.push_back(std::move(compiled[i]));
   }
+  countUserRules();
   return records;
 }
 
@@ -111,6 +128,7 @@ base::Result<std::optional<storage::PolicyEntry>> LivePolicy::revoke(std::int64_
   if (it == entries_.end()) return std::optional<storage::PolicyEntry>{};
   auto record = std::move(it->record);
   entries_.erase(it);
+  countUserRules();
   return std::optional<storage::PolicyEntry>(std::move(record));
 }
 
@@ -119,6 +137,7 @@ base::Result<std::vector<storage::PolicyEntry>> LivePolicy::expire(base::SystemT
   if (!due) return base::fail(std::move(due).error());
   // Also drop what storage no longer had (removed by another process).
   std::erase_if(entries_, [now](const LiveEntry& e) { return !inForce(e.record, now); });
+  countUserRules();
   return due;
 }
 
@@ -204,6 +223,24 @@ bool LivePolicy::peerIsRestricted(const StanzaFacts& facts) const {
     restricted = true;
   }
   return restricted;
+}
+
+Decision LivePolicy::decideLocalStanza(const StanzaFacts& facts) const {
+  for (const auto& e : entries_) {
+    const auto* p = std::get_if<PacketRule>(&e.rule);
+    if (p == nullptr || !namesUserOrGroup(*p) || !inForce(e.record, facts.now) ||
+        !packetRuleMatches(*p, facts)) {
+      continue;
+    }
+    std::string why = "packet filter " + provenanceOf(e.record) + ": " + describe(e.rule);
+    Decision d = p->action == FilterAction::pass
+                     ? Decision::allow(std::string(kDecider), std::move(why))
+                     : Decision::deny(std::string(kDecider), std::move(why));
+    d.silent = p->action == FilterAction::drop;
+    d.log = p->log;
+    return d;
+  }
+  return Decision::abstain();
 }
 
 Decision LivePolicy::decideStanza(const StanzaFacts& facts) const {

@@ -204,6 +204,45 @@ TEST_F(LivePolicyTest, PacketRulesApplyInOrderFirstMatchWins) {
             Verdict::abstain);
 }
 
+TEST_F(LivePolicyTest, LocalStanzasAreJudgedOnlyByRulesNamingUsersOrGroups) {
+  EXPECT_FALSE(live_->hasUserRules());
+  PacketRule dropDomain;  // names no user: s2s only
+  dropDomain.action = FilterAction::drop;
+  dropDomain.source = {PartyKind::domain, "t.test"};
+  auto domainEntry = grant({dropDomain});
+  EXPECT_FALSE(live_->hasUserRules());
+  EXPECT_EQ(live_->decideLocalStanza(stanza("message", "a@t.test/r", "b@t.test")).verdict,
+            Verdict::abstain);
+
+  PacketRule rejectToBob;
+  rejectToBob.action = FilterAction::reject;
+  rejectToBob.stanzaKind = "message";
+  rejectToBob.destination = {PartyKind::user, "bob@t.test"};
+  PacketRule dropFromStaff;
+  dropFromStaff.action = FilterAction::drop;
+  dropFromStaff.stanzaKind = "presence";
+  dropFromStaff.source = {PartyKind::group, "staff"};
+  auto added = grant({rejectToBob, dropFromStaff}, kT0 + 10s);
+  live_->setGroups([](std::string_view g, std::string_view jid) {
+    return g == "staff" && jid == "boss@t.test";
+  });
+  EXPECT_TRUE(live_->hasUserRules());
+  auto rejected = live_->decideLocalStanza(stanza("message", "a@t.test/r", "bob@t.test/x"));
+  EXPECT_EQ(rejected.verdict, Verdict::deny);
+  EXPECT_FALSE(rejected.silent);
+  EXPECT_EQ(live_->decideLocalStanza(stanza("presence", "a@t.test/r", "bob@t.test")).verdict,
+            Verdict::abstain);
+  auto dropped = live_->decideLocalStanza(stanza("presence", "boss@t.test/r", "a@t.test"));
+  EXPECT_TRUE(dropped.silent);
+  // Expired, then gone: nothing left to check per stanza.
+  auto late = stanza("message", "a@t.test/r", "bob@t.test");
+  late.now = kT0 + 11s;
+  EXPECT_EQ(live_->decideLocalStanza(late).verdict, Verdict::abstain);
+  ASSERT_TRUE(live_->expire(kT0 + 11s).has_value());
+  EXPECT_FALSE(live_->hasUserRules());
+  ASSERT_TRUE(live_->revoke(domainEntry.front().id).has_value());
+}
+
 TEST_F(LivePolicyTest, ContentFiltersMaskOrRejectBodiesPerPeer) {
   grant({ContentRule{"alice.test", "(?i)password: *[^ ]+", ContentAction::mask, "[removed]"},
          ContentRule{"", "BUY NOW", ContentAction::reject, ""}});

@@ -86,6 +86,56 @@ TEST(Audit, TheTableRefusesUpdatesAndDeletes) {
   EXPECT_EQ(s->audit().query({})->size(), 1U);
 }
 
+TEST(Audit, PruneRemovesTheOldestRecordsByAgeInBatches) {
+  TempDir dir;
+  auto s = testing::openIn(dir);
+  auto& log = s->audit();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(log.append(record("request", "r" + std::to_string(i), "", kT0 + i * 1s)));
+  }
+  auto bound = log.pruneBound(kT0 + 4s, 0);
+  ASSERT_TRUE(bound.has_value());
+  EXPECT_EQ(bound->records, 4);
+  EXPECT_EQ(*log.prune(bound->upTo, 3), 3U);
+  EXPECT_EQ(*log.prune(bound->upTo, 3), 1U);
+  EXPECT_EQ(*log.prune(bound->upTo, 3), 0U);
+  auto left = log.query({});
+  ASSERT_EQ(left->size(), 6U);
+  EXPECT_EQ(left->back().requestId, "r4");
+  EXPECT_EQ(log.pruneBound(kT0 + 4s, 0)->records, 0);
+}
+
+TEST(Audit, PruneKeepsTheNewestRowsAndNeverAYoungerOneAfterAClockStep) {
+  TempDir dir;
+  auto s = testing::openIn(dir);
+  auto& log = s->audit();
+  // The clock stepped back after r2: r3 is older than r2 by its time.
+  ASSERT_TRUE(log.append(record("request", "r1", "", kT0)));
+  ASSERT_TRUE(log.append(record("request", "r2", "", kT0 + 10s)));
+  ASSERT_TRUE(log.append(record("request", "r3", "", kT0 + 1s)));
+  ASSERT_TRUE(log.append(record("request", "r4", "", kT0 + 20s)));
+  EXPECT_EQ(log.pruneBound(kT0 + 5s, 0)->records, 1);  // r1 only: r2 is young
+  EXPECT_EQ(log.pruneBound(std::nullopt, 3)->records, 1);
+  EXPECT_EQ(log.pruneBound(std::nullopt, 1)->records, 3);
+  EXPECT_EQ(log.pruneBound(std::nullopt, 10)->records, 0);
+  EXPECT_EQ(log.pruneBound(kT0 + 5s, 2)->records, 2);  // the larger of both bounds
+  EXPECT_EQ(*log.prune(log.pruneBound(std::nullopt, 1)->upTo, 100), 3U);
+  ASSERT_EQ(log.query({})->size(), 1U);
+  EXPECT_EQ(log.query({})->front().requestId, "r4");
+}
+
+TEST(Audit, ADeleteOutsidePruneIsStillRefusedAfterAPrune) {
+  TempDir dir;
+  auto s = testing::openIn(dir);
+  ASSERT_TRUE(s->audit().append(record("request", "r1", "", kT0)));
+  ASSERT_TRUE(s->audit().append(record("request", "r2", "", kT0 + 1s)));
+  EXPECT_EQ(*s->audit().prune(s->audit().pruneBound(std::nullopt, 1)->upTo, 10), 1U);
+  auto conn = sqlite::Connection::open(dir.path() / "keyfed.db", std::chrono::milliseconds{1000});
+  ASSERT_TRUE(conn.has_value());
+  EXPECT_FALSE((*conn)->exec("DELETE FROM fac_audit").has_value());
+  EXPECT_EQ(s->audit().query({})->size(), 1U);
+}
+
 TEST(Audit, OversizedOrInvalidFieldsAreRefused) {
   TempDir dir;
   auto s = testing::openIn(dir);

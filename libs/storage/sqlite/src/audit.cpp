@@ -76,3 +76,66 @@ Result<std::vector<AuditRecord>> SqliteAudit::query(const AuditQuery& q) {
 }
 
 }  // namespace keyfed::storage::sqlite
+
+namespace keyfed::storage::sqlite {
+
+Result<AuditLog::PruneBound> SqliteAudit::pruneBound(std::optional<base::SystemTime> olderThan,
+                                                     std::size_t keepNewest) {
+  auto conn = pool_.acquire();
+  auto tx = Transaction::begin(*conn, Transaction::Mode::read);
+  if (!tx) return errorOf(tx);
+  std::int64_t upTo = 0;
+  if (olderThan) {
+    // Up to the first record that is young enough: a clock that stepped back
+    // never gets a younger record removed.
+    auto stmt = conn->prepare(
+        "SELECT COALESCE((SELECT MIN(id) FROM fac_audit WHERE at >= ?1) - 1,"
+        " (SELECT MAX(id) FROM fac_audit), 0)");
+    if (!stmt) return errorOf(stmt);
+    stmt->bind(1, base::unixSeconds(*olderThan));
+    auto row = stmt->step();
+    if (!row) return errorOf(row);
+    if (*row) upTo = std::max(upTo, stmt->int64(0));
+  }
+  if (keepNewest > 0) {
+    auto stmt = conn->prepare("SELECT id FROM fac_audit ORDER BY id DESC LIMIT 1 OFFSET ?1");
+    if (!stmt) return errorOf(stmt);
+    stmt->bind(1, static_cast<std::int64_t>(keepNewest));
+    auto row = stmt->step();
+    if (!row) return errorOf(row);
+    if (*row) upTo = std::max(upTo, stmt->int64(0));
+  }
+  PruneBound bound;
+  if (upTo <= 0) return bound;
+  auto count = conn->prepare("SELECT COUNT(*) FROM fac_audit WHERE id <= ?1");
+  if (!count) return errorOf(count);
+  count->bind(1, upTo);
+  auto row = count->step();
+  if (!row) return errorOf(row);
+  bound.records = *row ? count->int64(0) : 0;
+  bound.upTo = bound.records > 0 ? upTo : 0;
+  if (auto r = tx->commit(); !r) return errorOf(r);
+  return bound;
+}
+
+Result<std::size_t> SqliteAudit::prune(std::int64_t upTo, std::size_t batch) {
+  if (upTo <= 0 || batch == 0) return std::size_t{0};
+  auto conn = pool_.acquire();
+  auto tx = Transaction::begin(*conn);
+  if (!tx) return errorOf(tx);
+  if (auto r = conn->exec("INSERT INTO fac_audit_prune_permit (id) VALUES (1)"); !r) {
+    return errorOf(r);
+  }
+  auto del = conn->prepare(
+      "DELETE FROM fac_audit WHERE id IN"
+      " (SELECT id FROM fac_audit WHERE id <= ?1 ORDER BY id LIMIT ?2)");
+  if (!del) return errorOf(del);
+  del->bind(1, upTo).bind(2, static_cast<std::int64_t>(batch));
+  if (auto r = del->run(); !r) return errorOf(r);
+  const auto removed = static_cast<std::size_t>(conn->changes());
+  if (auto r = conn->exec("DELETE FROM fac_audit_prune_permit"); !r) return errorOf(r);
+  if (auto r = tx->commit(); !r) return errorOf(r);
+  return removed;
+}
+
+}  // namespace keyfed::storage::sqlite

@@ -145,10 +145,29 @@ CREATE TABLE table_documents (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: the audit log may be pruned, oldest first, by AuditLog::prune
+// only: it holds the one-row permit table for the length of its transaction,
+// and a DELETE without the permit is still refused.
+const char* const kSchemaV4 = R"sql(
+CREATE TABLE fac_audit_prune_permit (id INTEGER PRIMARY KEY CHECK (id = 1));
+DROP TRIGGER fac_audit_no_delete;
+CREATE TRIGGER fac_audit_no_delete BEFORE DELETE ON fac_audit
+WHEN NOT EXISTS (SELECT 1 FROM fac_audit_prune_permit)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+// Version 5: the clearinghouse's redirection mode keeps each row's real
+// host:port ('' when none).
+const char* const kSchemaV5 = R"sql(
+ALTER TABLE community_rows ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -105,6 +105,9 @@ class SqliteAudit final : public AuditLog, StoreBase {
   using StoreBase::StoreBase;
   Result<std::int64_t> append(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> query(const AuditQuery& query) override;
+  Result<PruneBound> pruneBound(std::optional<base::SystemTime> olderThan,
+                                std::size_t keepNewest) override;
+  Result<std::size_t> prune(std::int64_t upTo, std::size_t batch) override;
 };
 
 class SqliteNonces final : public NonceStore, StoreBase {

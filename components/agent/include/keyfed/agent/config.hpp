@@ -11,6 +11,11 @@
 //   [[agent.validity]]                       # optional: a compliance value's longest grant
 //   value = "hour"
 //   seconds = 3600
+//   https_burst = 10                         # POST /fac/request per client address: a burst ...
+//   https_interval = 6                       # ... then one request every this many seconds
+//   audit_max_age_days = 365                 # audit records older than this are pruned (0: keep)
+//   audit_max_rows = 1000000                 # only the newest this many are kept (0: no cap)
+//   audit_prune_interval = 3600              # seconds between prunes
 //   [[agent.group]]                          # packet-filter groups (GroupName)
 //   name = "staff"
 //   members = ["boss@target.example"]
@@ -70,6 +75,13 @@ struct AgentConfig {
   std::chrono::seconds timestampWindow{300};
   std::vector<Group> groups;
   std::vector<AutomaticRequest> automatic;
+  // The HTTPS transport's rate limit per client address (docs/fac-protocol.md).
+  std::size_t httpsBurst = 10;
+  std::chrono::seconds httpsInterval{6};
+  // Audit log caps (docs/policy.md, "Audit log caps"); zero turns one off.
+  std::chrono::days auditMaxAge{365};
+  std::size_t auditMaxRows = 1000000;
+  std::chrono::seconds auditPruneInterval{3600};
 
   // The longest grant the compliance value `value` allows (maxValidity when
   // the value has no [[agent.validity]] entry).

@@ -14,7 +14,8 @@
 //
 // Composition (apps/keyfed): register the config section with
 // registerAgentConfig() (config.hpp), add both modules before s2s, and pass
-// the agent module to registerAgentAdminCommands().
+// the agent module to registerAgentAdminCommands(). The HTTPS transport, the
+// c2s filter and the audit caps are modules of their own (below).
 
 #include <memory>
 
@@ -23,6 +24,9 @@
 
 namespace keyfed::server {
 class AdminService;
+}
+namespace keyfed::http {
+class Router;
 }
 
 namespace keyfed::agent {
@@ -48,6 +52,14 @@ class AgentModule final : public server::Module {
 
 std::unique_ptr<AgentModule> makeAgentModule();
 std::unique_ptr<server::Module> makeStanzaPolicyModule();
+// POST /fac/request on the HTTPS listeners (https_transport.cpp); serves
+// nothing while the agent is disabled.
+std::unique_ptr<server::Module> makeFacHttpsModule(AgentModule& agent, http::Router& routes);
+// Live packet-filter rules naming users or groups, enforced between local
+// users (c2s_filter_module.cpp, docs/policy.md).
+std::unique_ptr<server::Module> makeC2sFilterModule(AgentModule& agent);
+// Bounds the audit log by age and row count (audit_caps_module.cpp).
+std::unique_ptr<server::Module> makeAuditCapsModule();
 
 void registerAgentAdminCommands(server::AdminService& admin, AgentModule& module);
 

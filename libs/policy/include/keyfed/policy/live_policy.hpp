@@ -74,13 +74,23 @@ class LivePolicy {
   [[nodiscard]] Decision decideStream(const PeerFacts& facts) const;
   [[nodiscard]] Decision decideStanza(const StanzaFacts& facts) const;
 
+  // c2s enforcement (docs/policy.md, "Packet filters on c2s"): a stanza
+  // between two local users is judged by the packet-filter rules whose source
+  // or destination names a user or a group, first match wins; abstain when
+  // none matches. hasUserRules() is the allocation-free test callers make
+  // before building facts for every stanza.
+  [[nodiscard]] Decision decideLocalStanza(const StanzaFacts& facts) const;
+  [[nodiscard]] bool hasUserRules() const { return userRules_ > 0; }
+
  private:
   [[nodiscard]] bool partyMatches(const Party& party, std::string_view bareJid) const;
   [[nodiscard]] bool packetRuleMatches(const PacketRule& rule, const StanzaFacts& facts) const;
   [[nodiscard]] bool peerIsRestricted(const StanzaFacts& facts) const;
+  void countUserRules();
 
   storage::PolicyEntryStore& store_;
   std::vector<LiveEntry> entries_;  // by id
+  std::size_t userRules_ = 0;       // packet-filter rules naming a user or group
   GroupMembership groups_;
 };
 
@@ -89,6 +99,9 @@ bool inForce(const storage::PolicyEntry& entry, base::SystemTime now);
 // A whitelist rule's peer test: domain and address, each when set.
 bool whitelistMatches(const WhitelistRule& rule, std::string_view peerDomain,
                       std::string_view peerAddress);
+// Whether a packet-filter rule's source or destination is a user or a group
+// (what c2s enforces).
+bool namesUserOrGroup(const PacketRule& rule);
 
 class LiveDecider final : public Decider {
  public:

@@ -146,8 +146,11 @@ class PolicyEntryStore {
   virtual Result<std::vector<PolicyEntry>> removeExpired(base::SystemTime now) = 0;
 };
 
-// The FAC agent's append-only audit log: records are never changed or
-// deleted (the SQLite schema refuses UPDATE and DELETE on the table).
+// The FAC agent's append-only audit log: records are never changed, and
+// removed only oldest first by prune() (the SQLite schema refuses UPDATE, and
+// DELETE outside prune()). The agent bounds it by age and row count
+// (docs/policy.md, "Audit log caps"): it asks pruneBound(), audits the prune
+// as one record, then removes up to that bound in batches.
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
@@ -156,6 +159,19 @@ class AuditLog {
   virtual Result<std::int64_t> append(const AuditRecord& record) = 0;
   // Matching records, newest first, at most min(query.limit, Limits::auditQueryRows).
   virtual Result<std::vector<AuditRecord>> query(const AuditQuery& query) = 0;
+
+  // What a prune would remove: every record before the first one at or after
+  // `olderThan` (when set), and every record but the newest `keepNewest`
+  // (when not 0). `upTo` is the id of the newest of them (0: none).
+  struct PruneBound {
+    std::int64_t upTo = 0;
+    std::int64_t records = 0;
+  };
+  virtual Result<PruneBound> pruneBound(std::optional<base::SystemTime> olderThan,
+                                        std::size_t keepNewest) = 0;
+  // Removes at most `batch` records with id <= upTo, oldest first, in one
+  // short transaction; returns how many.
+  virtual Result<std::size_t> prune(std::int64_t upTo, std::size_t batch) = 0;
 };
 
 // Nonces of FAC requests seen, so that a replayed request is refused. A

@@ -1,0 +1,165 @@
+// HttpServer over real loopback TCP connections.
+
+#include "keyfed/http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "keyfed/net/byte_stream.hpp"
+#include "keyfed/net/event_loop.hpp"
+#include "keyfed/net/listener.hpp"
+
+namespace keyfed::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Client : net::ByteStreamHandler {
+  std::unique_ptr<net::ByteStream> stream;
+  std::string received;
+  bool closed = false;
+  void onBytes(std::string_view bytes) override { received.append(bytes); }
+  void onTlsEstablished() override {}
+  void onClosed(std::string_view) override { closed = true; }
+};
+
+template <class Pred>
+bool runUntil(net::EventLoop& loop, Pred done, std::chrono::seconds limit = 5s) {
+  net::Timer guard(loop);
+  bool timedOut = false;
+  guard.start(limit, [&] { timedOut = true; });
+  while (!done() && !timedOut) {
+    loop.poll();
+    std::this_thread::sleep_for(1ms);
+  }
+  return done();
+}
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(router.add({"POST", "/echo", 64, [](const Request& r) {
+                              return Response::json(200, "{\"got\":\"" + r.body + "\"}");
+                            }}));
+    ASSERT_TRUE(router.add(
+        {"GET", "/boom", 0, [](const Request&) -> Response { throw std::runtime_error("bug"); }}));
+  }
+
+  void serve(Limits limits = {}) {
+    server = std::make_unique<HttpServer>(loop, router, limits);
+    auto opened = net::Listener::open(
+        loop, {}, [this](std::unique_ptr<net::ByteStream> s) { server->accept(std::move(s)); });
+    ASSERT_TRUE(opened);
+    listener = std::move(*opened);
+  }
+
+  std::unique_ptr<Client> connect() {
+    auto client = std::make_unique<Client>();
+    Client* raw = client.get();
+    net::connectTcp(loop, "127.0.0.1", listener->port(),
+                    [raw](base::Result<std::unique_ptr<net::ByteStream>> s) {
+                      if (!s) return;
+                      raw->stream = std::move(*s);
+                      raw->stream->start(raw);
+                    });
+    EXPECT_TRUE(runUntil(loop, [&] { return raw->stream != nullptr; }));
+    return client;
+  }
+
+  net::EventLoop loop;
+  Router router;
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<net::Listener> listener;
+};
+
+TEST_F(HttpServerTest, AnswersSeveralRequestsOnOneKeptAliveConnection) {
+  serve();
+  auto c = connect();
+  c->stream->send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi");
+  c->stream->send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nyou");
+  ASSERT_TRUE(runUntil(loop, [&] { return c->received.find("\"you\"") != std::string::npos; }));
+  EXPECT_EQ(count(c->received, "HTTP/1.1 200 OK"), 2U);
+  EXPECT_NE(c->received.find("{\"got\":\"hi\"}"), std::string::npos);
+  EXPECT_FALSE(c->closed);
+  EXPECT_EQ(server->connectionCount(), 1U);
+}
+
+TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  serve();
+  auto c = connect();
+  c->stream->send("GET /nothing HTTP/1.1\r\nHost: h\r\n\r\nGET /echo HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_TRUE(runUntil(loop, [&] { return c->received.find("405") != std::string::npos; }));
+  EXPECT_NE(c->received.find("HTTP/1.1 404 Not Found"), std::string::npos);
+  EXPECT_NE(c->received.find("allow: POST"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, OversizeBodyIs413AndMalformedInput400BothClosing) {
+  serve();
+  for (auto [input, status] :
+       {std::pair<std::string_view, std::string_view>{
+            "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n", "413"},
+        {"HELLO\x01 THERE\r\n\r\n", "400"}}) {
+    auto c = connect();
+    c->stream->send(input);
+    ASSERT_TRUE(runUntil(loop, [&] { return c->closed; }));
+    EXPECT_TRUE(c->received.starts_with("HTTP/1.1 " + std::string(status))) << c->received;
+    EXPECT_NE(c->received.find("connection: close"), std::string::npos);
+  }
+}
+
+TEST_F(HttpServerTest, AHandlerExceptionIs500NotACrash) {
+  serve();
+  auto c = connect();
+  c->stream->send("GET /boom HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_TRUE(runUntil(loop, [&] { return !c->received.empty(); }));
+  EXPECT_TRUE(c->received.starts_with("HTTP/1.1 500 ")) << c->received;
+}
+
+TEST_F(HttpServerTest, ASlowRequestIs408AndAnIdleConnectionCloses) {
+  Limits limits;
+  limits.requestTimeout = 1s;
+  limits.idleTimeout = 1s;
+  serve(limits);
+  auto slow = connect();
+  auto idle = connect();
+  slow->stream->send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
+  ASSERT_TRUE(runUntil(loop, [&] { return slow->closed && idle->closed; }));
+  EXPECT_TRUE(slow->received.starts_with("HTTP/1.1 408 ")) << slow->received;
+  EXPECT_EQ(idle->received, "");
+}
+
+TEST_F(HttpServerTest, ConnectionsPerAddressAreLimited) {
+  Limits limits;
+  limits.connectionsPerAddress = 2;
+  serve(limits);
+  auto a = connect();
+  auto b = connect();
+  ASSERT_TRUE(runUntil(loop, [&] { return server->connectionCount() == 2; }));
+  auto c = connect();
+  ASSERT_TRUE(runUntil(loop, [&] { return c->closed; }));
+  EXPECT_EQ(server->connectionCount(), 2U);
+  a->stream->close();
+  ASSERT_TRUE(runUntil(loop, [&] { return server->connectionCount() == 1; }));
+}
+
+TEST_F(HttpServerTest, ShutdownClosesIdleConnections) {
+  serve();
+  auto c = connect();
+  ASSERT_TRUE(runUntil(loop, [&] { return server->connectionCount() == 1; }));
+  server->shutdown();
+  ASSERT_TRUE(runUntil(loop, [&] { return c->closed; }));
+}
+
+}  // namespace
+}  // namespace keyfed::http
