@@ -128,6 +128,16 @@ class StreamParser {
   // instead, since the following bytes are TLS, not XML.
   void reset();
 
+  // Frees the expat parser (about 12 KiB once a stream has carried a few
+  // stanzas) while the peer is quiet, and returns true; the next feed()
+  // creates a fresh one and replays the stream header into it (without
+  // telling the handler again), so parsing goes on as if nothing happened.
+  // Only between stanzas with no byte held back: otherwise it does nothing
+  // and returns false. Line and column numbers in later errors count from
+  // the wake-up. Meant for idle connections: waking costs a parser creation.
+  bool hibernate();
+  bool hibernating() const;
+
   bool headerSeen() const { return headerSeen_; }
   bool closed() const { return closed_; }
   std::optional<StreamFault> fault() const { return fault_; }
