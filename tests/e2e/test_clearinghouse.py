@@ -10,30 +10,19 @@ real TLS (the test CA), real SQLite, slixmpp clients; keys from the built keynot
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import tempfile
 import unittest
 from datetime import datetime
-from pathlib import Path
 
-from harness.clients import Client, logged_in, quiet_slixmpp
+from harness.clients import Client, logged_in
+from harness.community import CommunityCase, community_available
 from harness.federation import log_mark, s2s_section, stanza_error, wait_for_log
-from harness.keyfed_server import KeyfedServer, keyfed_available, keyfedctl_available
-from harness.process import free_ports
+from harness.keyfed_server import KeyfedServer
 
 HOSTS = {"ch.test": "127.0.50.1", "m1.test": "127.0.50.11", "l2.test": "127.0.50.12",
          "l3.test": "127.0.50.13"}
 LEVELS = {"m1.test": 1, "l2.test": 2, "l3.test": 3}
 USERS = {"m1.test": "alice", "l2.test": "dave", "l3.test": "carol"}
-KEYNOTE = os.environ.get("KEYNOTE", "")
 VALIDITY = 10  # seconds a published table stays fresh (the clearinghouse refreshes at half)
-
-
-def keygen(out: Path, name: str) -> None:
-    subprocess.run([KEYNOTE, "keygen", "ed25519-hex:", "256", str(out / f"{name}.pub"),
-                    str(out / f"{name}.key"), "0", "4096"], check=True, capture_output=True,
-                   timeout=60)
 
 
 def stamp(line: str) -> float:
@@ -47,49 +36,26 @@ def minimum_level_policy(level: int) -> str:
             f'@Peer_Level >= {level} -> "true";\n')
 
 
-@unittest.skipUnless(keyfed_available() and keyfedctl_available() and KEYNOTE,
+@unittest.skipUnless(community_available(),
                      "KEYFED_BIN/KEYFED_CTL/KEYNOTE not set (ctest sets them)")
-class PolicyPush(unittest.IsolatedAsyncioTestCase):
+class PolicyPush(CommunityCase):
+    HOSTS = HOSTS
+    USERS = USERS
+    KEYS = ("ch", "rogue")
+
     @classmethod
     def setUpClass(cls) -> None:
-        cls.tmp = tempfile.TemporaryDirectory(prefix="keyfed-ch-")
-        cls.out = Path(cls.tmp.name)
-        keygen(cls.out, "ch")
-        keygen(cls.out, "rogue")
+        super().setUpClass()
         (cls.out / "needs3.kn").write_text(minimum_level_policy(3))
         (cls.out / "needs1.kn").write_text(minimum_level_policy(1))
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
-
-    def setUp(self) -> None:
-        quiet_slixmpp()
-        self.servers: dict[str, KeyfedServer] = {}
-        self.ports = {domain: free_ports(1, host)[0] for domain, host in HOSTS.items()}
-
-    def run(self, result=None):
-        before = len(result.failures) + len(result.errors) if result is not None else 0
-        outcome = super().run(result)
-        if result is not None and len(result.failures) + len(result.errors) > before:
-            for server in getattr(self, "servers", {}).values():
-                server.dump_log(lines=80)
-        return outcome
 
     def routes(self, domain: str) -> dict:
         return {d: (HOSTS[d], self.ports[d]) for d in HOSTS if d != domain}
 
-    def start(self, domain: str, section: dict, key: str = "ch") -> KeyfedServer:
-        users = {f"{USERS[domain]}@{domain}": "pw"} if domain in USERS else {}
-        server = KeyfedServer(
-            (domain,), host=HOSTS[domain], listeners=("c2s", "s2s"),
-            ports={"s2s": self.ports[domain]}, users=users,
-            config={"s2s": s2s_section(level="trusted", default="deny",
-                                       routes=self.routes(domain)), **section})
-        self.servers[domain] = server
-        self.addCleanup(server.cleanup)
-        server.start()
-        return server
+    def start(self, domain: str, section: dict) -> KeyfedServer:
+        return self.start_server(domain, {"s2s": s2s_section(level="trusted", default="deny",
+                                                             routes=self.routes(domain)),
+                                          **section})
 
     def start_community(self, stale: dict[str, str] | None = None) -> None:
         """The clearinghouse with the three rows, then the members, each holding the table."""
@@ -107,16 +73,6 @@ class PolicyPush(unittest.IsolatedAsyncioTestCase):
                 "policy_files": [str(self.out / ("needs3.kn" if domain == "m1.test"
                                                  else "needs1.kn"))]}})
             wait_for_log(server, "accepted ch.test's table v", timeout=15)
-
-    def ctl_ok(self, server: KeyfedServer, *args: str) -> str:
-        proc = server.ctl_run(*args)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        return proc.stdout
-
-    def client(self, domain: str) -> Client:
-        server = self.servers[domain]
-        return Client(f"{USERS[domain]}@{domain}", "pw", address=(server.host, server.c2s_port),
-                      ca_file=server.ca_file)
 
     async def delivered(self, sender: Client, receiver: Client, body: str) -> None:
         """Sends until a message arrives: a refused attempt before may have left s2s backing

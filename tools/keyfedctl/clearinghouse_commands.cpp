@@ -24,6 +24,10 @@ std::string rowLine(const json& row) {
   if (row.contains("expires") && row["expires"].is_number()) {
     line += "  until " + std::to_string(row["expires"].get<std::int64_t>());
   }
+  if (row.contains("redirect_to") && row["redirect_to"].is_string() &&
+      !row["redirect_to"].get<std::string>().empty()) {
+    line += "  redirect to " + row["redirect_to"].get<std::string>();
+  }
   return line;
 }
 
@@ -42,6 +46,7 @@ int printTable(const json& result, bool asJson, const std::string& heading) {
 int clearinghouseSet(const Context& ctx, const RowOptions& row) {
   json args = {{"domain", row.domain}, {"level", row.level}, {"addresses", row.addresses}};
   if (row.validity > 0) args["validity"] = row.validity;
+  if (!row.redirectTo.empty()) args["redirect_to"] = row.redirectTo;
   int code = kExitOk;
   auto result = callAdminCommand(ctx, "clearinghouse-set", args, code);
   if (!result) return code;

@@ -20,6 +20,7 @@ struct RowOptions {
   long long level = 0;
   std::vector<std::string> addresses;
   long long validity = 0;  // seconds; 0: no expiry
+  std::string redirectTo;  // redirection mode: "host:port" ("" none)
 };
 int clearinghouseSet(const Context& ctx, const RowOptions& row);
 int clearinghouseRemove(const Context& ctx, const std::string& domain);

@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
   chSet->add_option("level", o.row.level, "its level (0..1000)")->required();
   chSet->add_option("--address", o.row.addresses, "an IP address or range it uses (repeat)");
   chSet->add_option("--validity", o.row.validity, "seconds until the row expires (default: never)");
+  chSet->add_option("--redirect-to", o.row.redirectTo,
+                    "redirection mode: where the server is (\"192.0.2.7:5269\", \"[::1]:5269\")");
   auto* chRemove = clearinghouse->add_subcommand("remove", "remove a community row");
   chRemove->add_option("domain", o.row.domain, "the member server's domain")->required();
   auto* chList = clearinghouse->add_subcommand("list", "the community table (clearinghouse)");

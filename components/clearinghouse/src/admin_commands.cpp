@@ -21,6 +21,7 @@ json rowJson(const storage::CommunityRow& r) {
             {"addresses", r.addresses},
             {"updated", base::unixSeconds(r.updated)}};
   j["expires"] = r.expires ? json(base::unixSeconds(*r.expires)) : json(nullptr);
+  j["redirect_to"] = r.redirectTo;
   return j;
 }
 
@@ -54,6 +55,10 @@ base::Result<storage::CommunityRow> rowArg(const json& args, base::SystemTime no
       if (!a.is_string()) return base::fail(kBadArgs, "every address must be a string");
       row.addresses.push_back(a.get<std::string>());
     }
+  }
+  if (auto to = args.find("redirect_to"); to != args.end()) {
+    if (!to->is_string()) return base::fail(kBadArgs, "\"redirect_to\" must be a string");
+    row.redirectTo = to->get<std::string>();
   }
   if (auto validity = args.find("validity"); validity != args.end()) {
     if (!validity->is_number_integer() || validity->get<std::int64_t>() <= 0) {

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "keyfed/agent/config.hpp"
+#include "keyfed/clearinghouse/document.hpp"
 #include "keyfed/xmpp/jid.hpp"
 #include "keynote/keys.hpp"
 
@@ -50,6 +51,9 @@ ClearinghouseConfig parseClearinghouseConfig(config::TableReader& t) {
   c.privateKeyFile = t.path("private_key_file", {});
   c.signatureAlgorithm = t.string("signature_algorithm", "", 64);
   c.documentValidity = t.seconds("document_validity", c.documentValidity, 10s, 366 * 24h);
+  c.redirect = t.boolean("redirect", c.redirect);
+  c.redirectMinimumLevel =
+      t.integer("redirect_minimum_level", c.redirectMinimumLevel, 0, kMaxLevel);
   if (!c.enabled) return c;
   if (!isDomainJid(c.jid)) {
     t.error("jid", "config.invalid", "the clearinghouse's JID must be a domain (a virtual host)");

@@ -4,6 +4,7 @@
 #include "keyfed/clearinghouse/module.hpp"
 
 #include "keyfed/clearinghouse/pubsub.hpp"
+#include "keyfed/clearinghouse/redirector.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 
@@ -48,6 +49,8 @@ base::Result<void> ClearinghouseModule::loadPublisher(server::Server& server,
         [this, &server, version, text] { notifySubscribers(server, version, text); });
   });
   if (auto started = publisher_->start(); !started) return started;
+  // Answers only while [clearinghouse] redirect is on (a reload may change it).
+  installRedirector(server, *publisher_);
 
   auto handle = [this](server::StanzaEvent& e) {
     if (e.to.domain() != publisher_->config().jid || e.to.hasNode()) return false;

@@ -8,6 +8,7 @@
 #include "audit.hpp"
 #include "keyfed/clearinghouse/deciders.hpp"
 #include "keyfed/net/event_loop.hpp"
+#include "keyfed/xmpp/see_other_host.hpp"
 #include "keynote/keys.hpp"
 
 namespace keyfed::clearinghouse {
@@ -28,6 +29,7 @@ std::string describe(const storage::CommunityRow& r) {
   std::string out = r.domain + " level=" + std::to_string(r.level);
   for (const auto& a : r.addresses) out += " address=" + a;
   if (r.expires) out += " expires=" + std::to_string(base::unixSeconds(*r.expires));
+  if (!r.redirectTo.empty()) out += " redirect_to=" + r.redirectTo;
   return out;
 }
 
@@ -107,6 +109,12 @@ base::Result<storage::CommunityRow> Publisher::set(storage::CommunityRow row,
   if (row.level < 0 || row.level > kMaxLevel) {
     return base::fail("clearinghouse.invalid", "a level is 0.." + std::to_string(kMaxLevel) +
                                                    ", not " + std::to_string(row.level));
+  }
+  if (!row.redirectTo.empty()) {
+    // Stored as members' servers will read it in <see-other-host/>.
+    auto location = xmpp::parseSeeOtherHost(row.redirectTo);
+    if (!location) return base::fail("clearinghouse.invalid", location.error().message);
+    row.redirectTo = location->text();
   }
   // The row must be what a member can read back (prepared domain, addresses).
   TableDocument probe;

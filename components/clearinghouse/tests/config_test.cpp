@@ -70,6 +70,23 @@ TEST_F(ConfigTest, TheClearinghouseKeyIsReadAndItsPublicHalfDerived) {
   ASSERT_NE(role, nullptr);
   EXPECT_EQ(role->publicKey, testing::key("ch").publicKey);
   EXPECT_EQ(role->documentValidity, 600s);
+  EXPECT_FALSE(role->redirect);
+  EXPECT_EQ(role->redirectMinimumLevel, 1);
+}
+
+TEST_F(ConfigTest, RedirectionModeIsReadAndItsLevelChecked) {
+  const std::string role =
+      "[clearinghouse]\nenabled = true\njid = \"m1.test\"\nprivate_key_file = \"ch.key\"\n";
+  auto c = load(role + "redirect = true\nredirect_minimum_level = 3\n");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  const auto* read = c->section<ClearinghouseConfig>(kSectionName);
+  ASSERT_NE(read, nullptr);
+  EXPECT_TRUE(read->redirect);
+  EXPECT_EQ(read->redirectMinimumLevel, 3);
+  auto bad = load(role + "redirect = true\nredirect_minimum_level = 1001\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("redirect_minimum_level"), std::string::npos)
+      << bad.error().message;
 }
 
 TEST_F(ConfigTest, AMemberReadsTheKeyFileAndItsPolicy) {

@@ -91,8 +91,8 @@ TEST(MemberDecider, APolicyMayNameTheClearinghouseKeyAsLicensee) {
 
 TEST(CommunityDecider, MembersInForceAreAllowedOthersAbstain) {
   auto table = std::make_shared<CommunityTable>();
-  table->rows = {{"m1.test", 1, {}, std::nullopt, {}},
-                 {"m2.test", 3, {}, base::fromUnixSeconds(kT0 + 10), {}}};
+  table->rows = {{"m1.test", 1, {}, std::nullopt, {}, {}},
+                 {"m2.test", 3, {}, base::fromUnixSeconds(kT0 + 10), {}, {}}};
   CommunityDecider decider(table);
   EXPECT_TRUE(decider.decideStream(peer("m1.test", "127.0.0.1", kT0)).allowed());
   EXPECT_TRUE(decider.decideStream(peer("m2.test", "127.0.0.1", kT0 + 9)).allowed());

@@ -70,10 +70,10 @@ inline policy::PeerFacts peer(std::string domain, std::string address, std::int6
 // domains are kept in `sent` instead of being bounced.
 class ModuleFixture : public ::testing::Test {
  protected:
-  void startServer(std::vector<std::string> domains, const ClearinghouseConfig* role,
+  void startServer(const std::vector<std::string>& domains, const ClearinghouseConfig* role,
                    const MemberConfig* member) {
     base::configureLogging(base::LogLevel::warn);
-    server_ = std::make_unique<server::TestServer>(std::move(domains));
+    server_ = std::make_unique<server::TestServer>(domains);
     server_->clock.setWall(base::fromUnixSeconds(kT0));
     if (role != nullptr) server_->config.sections[std::string(kSectionName)] = *role;
     if (member != nullptr) server_->config.sections[std::string(kMemberSectionName)] = *member;

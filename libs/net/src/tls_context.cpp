@@ -45,6 +45,12 @@ base::Result<CtxPtr> makeContext(const TlsIdentity& id, const TlsSettings& setti
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                      SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
+  // No TLS session resumption (decision D18): SSL_OP_NO_TICKET alone still
+  // leaves TLS 1.3's stateful tickets, two sessions per login in the server's
+  // cache (20,480 by default) and the connection's own session there too:
+  // about 3 KiB per connection that no idle client ever uses.
+  SSL_CTX_set_num_tickets(ctx.get(), 0);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   const std::string ciphers = settings.ciphers.empty() ? kModernCiphers : settings.ciphers;
   if (SSL_CTX_set_cipher_list(ctx.get(), ciphers.c_str()) != 1) {
     return base::fail("tls.ciphers", "no usable cipher in '" + ciphers + "': " + opensslError());
@@ -102,11 +108,12 @@ base::Result<std::shared_ptr<TlsServerContext>> TlsServerContext::create(
     auto ctx = makeContext(id, settings);
     if (!ctx) return base::fail(std::move(ctx).error());
     if (!impl->defaultCtx) {
-      // The default context answers first; it needs its own copy of the
-      // certificate, so load it again rather than share ownership.
-      auto again = makeContext(id, settings);
-      if (!again) return base::fail(std::move(again).error());
-      impl->defaultCtx = std::move(*again);
+      // The default context answers first and is the first virtual host's
+      // own context (one more reference), not a second copy: a client
+      // asking for that host then stays on it, whereas switching contexts
+      // (SSL_set_SSL_CTX) copies the certificate state into each connection.
+      if (SSL_CTX_up_ref(ctx->get()) != 1) return base::fail("tls.context", opensslError());
+      impl->defaultCtx.reset(ctx->get());
     }
     if (!id.domain.empty()) impl->byDomain.emplace(id.domain, std::move(*ctx));
   }

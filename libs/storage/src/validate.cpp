@@ -192,6 +192,9 @@ base::Result<void> checkCommunityRow(const CommunityRow& row, const Limits& limi
     if (a.find(' ') != std::string::npos) return invalid("a row address contains a space");
     if (auto r = checkIdentifier("row address", a, limits.hostBytes); !r) return r;
   }
+  if (!row.redirectTo.empty()) {
+    if (auto r = checkIdentifier("row redirect_to", row.redirectTo, limits.hostBytes); !r) return r;
+  }
   return {};
 }
 

@@ -11,11 +11,11 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TempDir;
 
-const base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
+constexpr base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
 
 CommunityRow row(std::string domain, std::int64_t level, std::vector<std::string> addresses = {},
                  std::optional<base::SystemTime> expires = std::nullopt) {
-  return CommunityRow{std::move(domain), level, std::move(addresses), expires, kT0};
+  return CommunityRow{std::move(domain), level, std::move(addresses), expires, kT0, {}};
 }
 
 TEST(CommunityRows, PutReplacesAndSurvivesReopening) {
@@ -42,6 +42,26 @@ TEST(CommunityRows, PutReplacesAndSurvivesReopening) {
   EXPECT_TRUE(*s->clearinghouse().removeRow("b.test"));
   EXPECT_FALSE(*s->clearinghouse().removeRow("b.test"));
   EXPECT_EQ(s->clearinghouse().rows()->size(), 1U);
+}
+
+TEST(CommunityRows, KeepTheRedirectLocation) {
+  TempDir dir;
+  {
+    auto s = testing::openIn(dir);
+    auto located = row("a.test", 3);
+    located.redirectTo = "[2001:db8::7]:5270";
+    ASSERT_TRUE(s->clearinghouse().putRow(located).has_value());
+    ASSERT_TRUE(s->clearinghouse().putRow(row("b.test", 2)).has_value());
+  }
+  auto s = testing::openIn(dir);
+  auto rows = s->clearinghouse().rows();
+  ASSERT_TRUE(rows.has_value()) << rows.error().describe();
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ((*rows)[0].redirectTo, "[2001:db8::7]:5270");
+  EXPECT_EQ((*rows)[1].redirectTo, "");
+  auto bad = row("c.test", 1);
+  bad.redirectTo = "192.0.2.7:5269\n";
+  EXPECT_EQ(s->clearinghouse().putRow(bad).error().code, errc::kInvalid);
 }
 
 TEST(CommunityRows, BadRowsAndTheRowLimitAreRefused) {

@@ -129,7 +129,9 @@ struct StreamParser::Impl {
   }
 
   void resetDocument() {
-    if (XML_ParserReset(parser_, "UTF-8") == XML_FALSE) {
+    if (parser_ == nullptr) {
+      create();
+    } else if (XML_ParserReset(parser_, "UTF-8") == XML_FALSE) {
       XML_ParserFree(parser_);
       parser_ = nullptr;
       create();
@@ -138,6 +140,8 @@ struct StreamParser::Impl {
     }
     depth_ = 0;
     boundary_ = 0;
+    indexBase_ = 0;
+    rootPrefix_.clear();
     textBytes_ = 0;
     stack_.clear();
     stanza_ = Element();
@@ -177,9 +181,62 @@ struct StreamParser::Impl {
 
   bool failed() const { return owner_.fault_.has_value(); }
 
+  // Offsets in the peer's bytes of the current document; after a wake-up
+  // expat also counted the replayed header, which indexBase_ takes back.
   std::uint64_t eventEnd() const {
-    return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser_)) +
-           static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser_));
+    return static_cast<std::uint64_t>(indexBase_ +
+                                      static_cast<std::int64_t>(XML_GetCurrentByteIndex(parser_)) +
+                                      static_cast<std::int64_t>(XML_GetCurrentByteCount(parser_)));
+  }
+
+  // Between stanzas, and every byte fed so far has been parsed into events
+  // (expat holds none back, e.g. half a tag).
+  bool atBoundary() const {
+    return owner_.headerSeen_ && !owner_.closed_ && !owner_.stopped_ && !failed() && depth_ == 1 &&
+           boundary_ == owner_.bytesParsed_;
+  }
+
+  void hibernate() {
+    XML_ParserFree(parser_);
+    parser_ = nullptr;
+    std::vector<Element*>().swap(stack_);
+    std::vector<Prefix>().swap(pendingPrefixes_);
+  }
+
+  // A fresh expat parser, given the stream header again: the same root
+  // qname (the end tag must match it) and namespace declarations, so that
+  // the stanzas that follow resolve their prefixes as before.
+  void wake() {
+    create();
+    std::string replay = "<";
+    const StreamHeader& h = header_;
+    if (!rootPrefix_.empty()) replay.append(rootPrefix_).append(":");
+    replay.append("stream");
+    if (!h.defaultNs.empty()) appendDeclaration(replay, "xmlns", h.defaultNs);
+    for (const Prefix& p : h.prefixes) appendDeclaration(replay, "xmlns:" + p.prefix, p.uri);
+    replay.append(">");
+    replaying_ = true;
+    const XML_Status status =
+        XML_Parse(parser_, replay.data(), static_cast<int>(replay.size()), XML_FALSE);
+    replaying_ = false;
+    indexBase_ =
+        static_cast<std::int64_t>(owner_.bytesParsed_) - static_cast<std::int64_t>(replay.size());
+    if (status != XML_STATUS_OK && !failed()) {
+      fault(StreamFault::internalServerError, "cannot resume the parser");
+    }
+  }
+
+  static void appendDeclaration(std::string& out, std::string_view name, std::string_view uri) {
+    out.append(" ").append(name).append("='");
+    for (char c : uri) {  // the URI came out of expat decoded: escape it again
+      switch (c) {
+        case '&': out.append("&amp;"); break;
+        case '<': out.append("&lt;"); break;
+        case '\'': out.append("&apos;"); break;
+        default: out.push_back(c);
+      }
+    }
+    out.append("'");
   }
 
   // Runs a handler callback; an exception must not unwind through expat's C frames.
@@ -200,7 +257,7 @@ struct StreamParser::Impl {
 
   static void XMLCALL onNamespace(void* data, const XML_Char* prefix, const XML_Char* uri) {
     Impl& s = self(data);
-    if (s.failed() || s.depth_ != 0) return;
+    if (s.failed() || s.depth_ != 0 || s.replaying_) return;
     s.pendingPrefixes_.push_back(
         Prefix{prefix != nullptr ? prefix : "", uri != nullptr ? uri : ""});
   }
@@ -270,6 +327,10 @@ struct StreamParser::Impl {
       return;
     }
     ExpandedName n = splitName(rawName);
+    if (replaying_) {  // the header seen before hibernate(): checked and reported then
+      depth_ = 1;
+      return;
+    }
     if (depth_ == 0) {
       openStream(n, atts);
       return;
@@ -317,6 +378,7 @@ struct StreamParser::Impl {
       return;
     }
     StreamHeader& h = header_;
+    rootPrefix_ = n.prefix;
     for (Prefix& p : pendingPrefixes_) {
       if (p.prefix.empty()) {
         h.defaultNs = std::move(p.uri);
@@ -404,6 +466,9 @@ struct StreamParser::Impl {
   XML_Parser parser_ = nullptr;
   std::size_t depth_ = 0;       // open elements, the stream root included
   std::uint64_t boundary_ = 0;  // offset where the pending stanza's bytes begin
+  std::int64_t indexBase_ = 0;  // expat's offset 0 in the peer's bytes (see wake())
+  std::string rootPrefix_;      // "stream" in <stream:stream>
+  bool replaying_ = false;      // wake() is feeding the stored header
   Utf8Validator utf8_;
   std::size_t textBytes_ = 0;
   std::vector<Element*> stack_;  // open elements of the stanza being built
@@ -420,15 +485,27 @@ StreamParser::StreamParser(StreamHandler& handler, ParserLimits limits)
 
 StreamParser::~StreamParser() = default;
 
+bool StreamParser::hibernate() {
+  if (impl_->parser_ == nullptr) return true;
+  if (impl_->inCallback_ || !impl_->atBoundary()) return false;
+  impl_->hibernate();
+  return true;
+}
+
+bool StreamParser::hibernating() const {
+  return impl_->parser_ == nullptr;
+}
+
 void StreamParser::stop() {
   if (stopped_ || fault_) return;
+  if (impl_->parser_ == nullptr) impl_->wake();
   stopped_ = true;
   impl_->stopOffset_ = impl_->eventEnd();
   XML_StopParser(impl_->parser_, XML_TRUE);
 }
 
 bool StreamParser::atStanzaBoundary() const {
-  return headerSeen_ && !closed_ && impl_->depth_ == 1;
+  return impl_->atBoundary();
 }
 
 void StreamParser::reset() {
@@ -454,6 +531,10 @@ base::Result<void> StreamParser::feed(std::string_view bytes) {
   if (error_) return base::fail(*error_);
   if (stopped_) return base::fail("xml.stopped", "the parser was stopped; reset() it first");
   unconsumed_ = 0;
+  if (impl_->parser_ == nullptr && !bytes.empty()) {
+    impl_->wake();
+    if (error_) return base::fail(*error_);
+  }
   while (!bytes.empty()) {
     std::size_t n = std::min(kSlice, bytes.size());
     if (!impl_->utf8_.feed(bytes.substr(0, n))) {

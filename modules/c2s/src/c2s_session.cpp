@@ -13,6 +13,11 @@ namespace {
 using xmpp::StreamErrorCondition;
 namespace ns = xmpp::ns;
 
+// How long a stream must be quiet before its parser is put to sleep: long
+// enough that a conversation in progress keeps its parser, short enough
+// that the thousands of idle connections of a busy server do not hold one.
+constexpr std::chrono::seconds kHibernateAfter{1};
+
 xml::ParserLimits parserLimits(const config::Config& config) {
   xml::ParserLimits limits;
   limits.maxStanzaBytes = config.limits.c2sStanzaSize;
@@ -70,12 +75,16 @@ void C2sSession::start() {
 // --- timers ----------------------------------------------------------------------------
 
 // One timer per session, re-armed lazily: activity only updates a timestamp,
-// so a busy stream does not touch the timer queue for every read.
+// so a busy stream does not touch the timer queue for every read. It also
+// puts the XML parser of a quiet stream to sleep (kHibernateAfter).
 void C2sSession::armTimer() {
   const auto& limits = server_.config().limits;
   const auto now = server_.clock().steadyNow();
-  const auto deadline =
+  auto deadline =
       bound() ? lastActivity_ + limits.c2sIdleTimeout : connectedAt_ + limits.authTimeout;
+  if (!framing_->hibernating() && hibernateTriedAt_ != lastActivity_) {
+    deadline = std::min(deadline, lastActivity_ + kHibernateAfter);
+  }
   const auto wait = std::max(deadline - now, std::chrono::steady_clock::duration{0});
   timer_.start(wait + std::chrono::milliseconds(10), [this] { onTimer(); });
 }
@@ -92,7 +101,19 @@ void C2sSession::onTimer() {
     closeWithError(StreamErrorCondition::connectionTimeout, "idle for too long");
     return;
   }
+  hibernateIfQuiet(now);
   armTimer();
+}
+
+// An idle connection should cost little memory (issue 4): after
+// kHibernateAfter without a byte from the peer, drop the expat parser (about
+// 12 KiB; the next bytes bring a fresh one) and the serialization buffer's
+// capacity. Not per read: waking costs a parser creation, which an active
+// stream should not pay for every stanza.
+void C2sSession::hibernateIfQuiet(std::chrono::steady_clock::time_point now) {
+  if (framing_->hibernating() || now - lastActivity_ < kHibernateAfter) return;
+  hibernateTriedAt_ = lastActivity_;
+  if (framing_->hibernate()) std::string().swap(out_);
 }
 
 // --- bytes in and out -------------------------------------------------------------------

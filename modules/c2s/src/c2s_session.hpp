@@ -76,6 +76,7 @@ class C2sSession final : public server::ClientSession,
   void unbind();
   void armTimer();
   void onTimer();
+  void hibernateIfQuiet(std::chrono::steady_clock::time_point now);
 
   C2sModule& owner_;
   server::Server& server_;
@@ -88,6 +89,9 @@ class C2sSession final : public server::ClientSession,
   std::optional<SaslNegotiator> sasl_;
   std::chrono::steady_clock::time_point connectedAt_;
   std::chrono::steady_clock::time_point lastActivity_;
+  // The activity after which hibernating was last tried (and refused: the
+  // peer stopped mid-stanza); not tried again before new bytes arrive.
+  std::chrono::steady_clock::time_point hibernateTriedAt_{};
   bool headerSent_ = false;
   bool closing_ = false;
   bool closed_ = false;

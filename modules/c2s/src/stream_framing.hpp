@@ -34,6 +34,11 @@ class StreamFraming {
   // framing has no STARTTLS (WebSocket runs over TLS from the start).
   virtual bool stopForTls() = 0;
 
+  // Idle connections: frees the XML parser between stanzas (xml::StreamParser::
+  // hibernate); the next feed() wakes it. False when a stanza is half read.
+  virtual bool hibernate() = 0;
+  [[nodiscard]] virtual bool hibernating() const = 0;
+
   // The opening of the server's stream: <stream:stream ...> or <open/>.
   virtual void writeOpen(const xml::StreamHeader& header, std::string& out) const = 0;
   // One top-level element; `defaultNs` is the namespace it is written in as

@@ -25,6 +25,9 @@ class TcpFraming final : public StreamFraming {
     return true;
   }
 
+  bool hibernate() override { return parser_.hibernate(); }
+  [[nodiscard]] bool hibernating() const override { return parser_.hibernating(); }
+
   void writeOpen(const xml::StreamHeader& header, std::string& out) const override {
     xml::writeStreamHeader(header, out);
   }

@@ -45,7 +45,7 @@ class WebSocketFraming final : public StreamFraming, private xml::StreamHandler 
       return fail("a WebSocket message must hold one complete XML element");
     }
     elements_ = 0;
-    auto fed = parser_.feed(message);
+    auto fed = parser_.feed(element);
     if (!fed || fault_) return fed ? fail(why_) : fed;
     if (elements_ != 1 || !parser_.atStanzaBoundary()) {
       return fail("a WebSocket message must hold exactly one complete XML element");
@@ -60,6 +60,9 @@ class WebSocketFraming final : public StreamFraming, private xml::StreamHandler 
 
   void restart() override { expectOpen_ = true; }
   bool stopForTls() override { return false; }
+
+  bool hibernate() override { return parser_.hibernate(); }
+  [[nodiscard]] bool hibernating() const override { return parser_.hibernating(); }
 
   void writeOpen(const xml::StreamHeader& header, std::string& out) const override {
     out += "<open xmlns='";

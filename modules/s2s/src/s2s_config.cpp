@@ -172,6 +172,17 @@ void readSources(config::TableReader& t, S2sConfig& c) {
   }
 }
 
+void readRedirect(config::TableReader& s2s, S2sConfig& c) {
+  auto t = s2s.tableOrEmpty("redirect");
+  c.redirect.maxRedirects = static_cast<std::size_t>(
+      t.integer("max_redirects", static_cast<std::int64_t>(c.redirect.maxRedirects), 0, 10));
+  readDomains(t, "redirectors", c.redirect.redirectors);
+  for (const auto& d : c.redirect.redirectors) {
+    if (d.starts_with("*")) t.error("redirectors", "config.value", "a redirector is one domain");
+  }
+  c.redirect.fallback = t.choice("fallback", {"next_record", "fail_closed"}, 0) == 0;
+}
+
 S2sConfig readS2s(config::TableReader& t) {
   S2sConfig c;
   c.requireTls = t.boolean("require_tls", c.requireTls);
@@ -203,6 +214,7 @@ S2sConfig readS2s(config::TableReader& t) {
   readPeers(t, c);
   readRoutes(t, c);
   readSources(t, c);
+  readRedirect(t, c);
   return c;
 }
 

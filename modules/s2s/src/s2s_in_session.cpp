@@ -91,13 +91,15 @@ void S2sInSession::ensureHeaderSent() {
 
 void S2sInSession::handleHeader(const xml::StreamHeader& header) {
   const auto* host = server_.config().findHost(header.to);
-  if (host == nullptr) {
+  if (host == nullptr && !saslDone_ && (redirecting() || startRedirect(header))) {
+    localDomain_ = redirectTarget_;
+  } else if (host == nullptr) {
     sendHeader(header.from);
     closeStream(StreamErrorCondition::hostUnknown,
                 "this server does not serve '" + header.to + "'");
     return;
   }
-  localDomain_ = host->domain;
+  if (host != nullptr) localDomain_ = host->domain;
   const std::string from = header.from.empty() ? std::string() : domainOf(header.from);
   sendHeader(from);
   if (!header.from.empty() && from.empty()) {
@@ -220,6 +222,10 @@ void S2sInSession::handleSasl(const xml::Element& element) {
                                       (check.problem.empty() ? "" : ": " + check.problem));
     return;
   }
+  if (redirecting()) {
+    answerRedirect(identity, "sasl-external");
+    return;
+  }
   if (!admit(localDomain_, identity, evidenceFor(identity, false, true))) return;
   sendElement(
       authenticated(xml::Element("success", std::string(ns::sasl)), {localDomain_, identity}));
@@ -246,7 +252,8 @@ void S2sInSession::handleDbResult(const xml::Element& element) {
     return;
   }
   const std::string local = domainOf(toAttr);
-  if (local.empty() || !server_.isLocalDomain(local)) {
+  const bool served = redirecting() ? local == redirectTarget_ : server_.isLocalDomain(local);
+  if (local.empty() || !served) {
     sendElement(makeDbError("result", toAttr, remote, {}, StanzaErrorCondition::itemNotFound,
                             "this server does not serve '" + toAttr + "'"));
     return;
@@ -265,13 +272,15 @@ void S2sInSession::handleDbResult(const xml::Element& element) {
   // XEP-0344: a certificate that proves the sender domain on this very TLS
   // connection is stronger evidence than the DNS round trip: no need to ask.
   if (isTls() && owner_.acceptable(certificateFor(remote), remote)) {
-    if (admit(local, remote, evidenceFor(remote, true, false))) {
+    if (redirecting()) {
+      answerRedirect(remote, "dialback");
+    } else if (admit(local, remote, evidenceFor(remote, true, false))) {
       sendElement(authenticated(makeDbReply("result", local, remote, {}, true), key));
     }
     return;
   }
   verifying_.insert(key);
-  owner_.requestVerify(id(), local, remote, streamId_, element.text());
+  owner_.requestVerify(id(), local, remote, streamId_, element.text(), redirectVia_);
 }
 
 void S2sInSession::verifyDone(const std::string& local, const std::string& remote,
@@ -280,7 +289,9 @@ void S2sInSession::verifyDone(const std::string& local, const std::string& remot
   if (closing() || streamId != streamId_ || verifying_.erase(key) == 0) return;
   switch (outcome.result) {
     case VerifyResult::valid:
-      if (admit(local, remote, evidenceFor(remote, true, false))) {
+      if (redirecting()) {
+        answerRedirect(remote, "dialback");
+      } else if (admit(local, remote, evidenceFor(remote, true, false))) {
         sendElement(authenticated(makeDbReply("result", local, remote, {}, true), key));
       }
       return;
@@ -318,6 +329,13 @@ void S2sInSession::handleDbVerify(const xml::Element& element) {
     return;
   }
   const std::string local = domainOf(toAttr);
+  if (redirecting()) {
+    // Not the authoritative server of the domain it stands in for: the
+    // originator carries its verifications to the server it is sent to.
+    owner_.log().debug("s2s stream {} from {}: ignored <db:verify/> for {} (redirect mode)", id(),
+                       address(), toAttr);
+    return;
+  }
   if (local.empty() || !server_.isLocalDomain(local)) {
     sendElement(makeDbError("verify", toAttr, receiving, streamId,
                             StanzaErrorCondition::itemNotFound,

@@ -70,6 +70,13 @@ class S2sInSession final : public server::Session, public S2sStream {
   [[nodiscard]] xml::Element authenticated(xml::Element answer, const PairKey& key) const;
   void armTimer();
   void onTimer();
+  // Redirect mode (s2s_redirect_in.cpp): the stream names a domain served
+  // elsewhere and a redirector (the clearinghouse) answers for it.
+  [[nodiscard]] bool redirecting() const { return !redirectTarget_.empty(); }
+  bool startRedirect(const xml::StreamHeader& header);
+  // The originator proved `originating` (`method`): see-other-host or
+  // policy-violation, as the redirector says.
+  void answerRedirect(const std::string& originating, std::string_view method);
 
   std::unique_ptr<net::ByteStream> pendingStream_;  // until start()
   net::Timer timer_;
@@ -83,6 +90,8 @@ class S2sInSession final : public server::Session, public S2sStream {
   std::map<PairKey, std::string> agentOnly_;  // admitted pairs refused but for the agent: why
   std::set<PairKey> verifying_;
   std::map<std::string, net::CertificateCheck> certificates_;  // by peer domain
+  std::string redirectTarget_;  // redirect mode: the domain asked for
+  std::string redirectVia_;     // the served domain verifications go out from
 };
 
 }  // namespace keyfed::modules::s2s

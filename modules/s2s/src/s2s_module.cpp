@@ -307,17 +307,18 @@ void S2sModule::recheckAll() {
 
 void S2sModule::requestVerify(std::uint64_t inId, const std::string& receiving,
                               const std::string& originating, const std::string& streamId,
-                              const std::string& key) {
+                              const std::string& key, const std::string& via) {
   // Any live outgoing stream to the authoritative server will do (XEP-0220
   // 2.1.2); prefer one from the receiving domain, else open one.
+  const std::string& from = via.empty() ? receiving : via;
   S2sOutSession* chosen = nullptr;
   for (auto& [id, s] : outgoing_) {
     if (s->closing() || s->remoteDomain() != originating) continue;
-    if (chosen == nullptr || s->streamDomain() == receiving) chosen = s.get();
+    if (chosen == nullptr || s->streamDomain() == from) chosen = s.get();
   }
   if (chosen == nullptr) {
-    chosen = &newOutgoing(receiving, originating);
-    auto& route = routes_[{receiving, originating}];
+    chosen = &newOutgoing(from, originating);
+    auto& route = routes_[{from, originating}];
     if (route.state == Route::State::idle) {
       route.state = Route::State::pending;
       route.session = chosen;
@@ -342,13 +343,18 @@ void S2sModule::verifyAnswered(std::uint64_t inId, const std::string& receiving,
 // --- outgoing routes
 // ------------------------------------------------------------------------------
 
-S2sOutSession& S2sModule::newOutgoing(const std::string& local, const std::string& remote) {
+S2sOutSession& S2sModule::newOutgoing(const std::string& local, const std::string& remote,
+                                      RedirectHandover* handover) {
   const auto id = ++lastId_;
   auto session = std::make_unique<S2sOutSession>(*this, id, local, remote);
   S2sOutSession* raw = session.get();
   outgoing_.emplace(id, std::move(session));
   log_.debug("s2s out {}: new stream {} -> {}", id, local, remote);
-  raw->start();
+  if (handover != nullptr) {
+    raw->startRedirected(std::move(*handover));
+  } else {
+    raw->start();
+  }
   return *raw;
 }
 

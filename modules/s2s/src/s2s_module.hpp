@@ -29,6 +29,7 @@ namespace keyfed::modules::s2s {
 
 class S2sInSession;
 class S2sOutSession;
+struct RedirectHandover;
 
 class S2sModule final : public server::Module {
  public:
@@ -71,9 +72,14 @@ class S2sModule final : public server::Module {
 
   // Receiving role: verify `key` with the authoritative server of `originating`;
   // the answer goes to the incoming session `inId` (if it still exists).
+  // `via`: the served domain the stream carrying it comes from (redirect mode,
+  // where `receiving` is served elsewhere); "": `receiving`.
   void requestVerify(std::uint64_t inId, const std::string& receiving,
                      const std::string& originating, const std::string& streamId,
-                     const std::string& key);
+                     const std::string& key, const std::string& via = {});
+  // An outgoing attempt follows a redirect: `handover` continues it on a new
+  // session to `location` (s2s_redirect_out.cpp).
+  void redirected(S2sOutSession& from, RedirectHandover handover);
   void verifyAnswered(std::uint64_t inId, const std::string& receiving,
                       const std::string& originating, const std::string& streamId,
                       const VerifyOutcome& outcome);
@@ -153,7 +159,8 @@ class S2sModule final : public server::Module {
   void startRoute(const PairKey& key, Route& route);
   void pruneRoutes();
   static constexpr std::size_t kPruneRoutesAt = 10000;
-  S2sOutSession& newOutgoing(const std::string& local, const std::string& remote);
+  S2sOutSession& newOutgoing(const std::string& local, const std::string& remote,
+                             RedirectHandover* handover = nullptr);
   void flush(const PairKey& key, Route& route);
   void bounceQueue(Route& route, xmpp::StanzaErrorCondition condition, const std::string& text);
   void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,

@@ -44,7 +44,8 @@ S2sOutSession::S2sOutSession(S2sModule& owner, std::uint64_t id, std::string loc
     : S2sStream(owner, id),
       local_(std::move(local)),
       remote_(std::move(remote)),
-      timer_(owner.server().loop()) {
+      timer_(owner.server().loop()),
+      trail_(owner.settings().redirect.maxRedirects) {
   phaseSince_ = server_.clock().steadyNow();
   pairs_[local_] = Pair{false, false, phaseSince_, {}, false};
 }
@@ -71,6 +72,12 @@ void S2sOutSession::start() {
 }
 
 void S2sOutSession::tryNextEndpoint() {
+  if (fallbackRefused()) {
+    fail(StanzaErrorCondition::remoteServerNotFound,
+         "cannot connect to " + remote_ + "'s first record (" + endpoints_.front().host +
+             "), and s2s.redirect.fallback is fail_closed: " + lastConnectError_);
+    return;
+  }
   if (nextEndpoint_ >= endpoints_.size()) {
     fail(StanzaErrorCondition::remoteServerNotFound,
          "cannot connect to " + remote_ +
@@ -97,6 +104,7 @@ void S2sOutSession::tryNextEndpoint() {
                       return;
                     }
                     directTls_ = endpoint.directTls;
+                    if (redirectedBy_.empty()) trail_.begin({endpoint.address, endpoint.port});
                     connected(std::move(*result));
                   });
 }
@@ -134,6 +142,7 @@ void S2sOutSession::handleHeader(const xml::StreamHeader& header) {
   peerDialback_ = header.prefixUri("db") == ns::dialback;
   if (!header.version.starts_with("1.")) {
     // A pre-1.0 peer sends no features: dialback right away, if allowed.
+    if (redirectedWithoutTls()) return;
     if (owner_.settings().requireTls && !isTls()) {
       fail(StanzaErrorCondition::remoteServerNotFound,
            remote_ + " does not support TLS, which this server requires");
@@ -190,6 +199,18 @@ void S2sOutSession::handleElement(xml::Element&& element) {
 void S2sOutSession::handleTls() {
   owner_.log().debug("s2s out {}: TLS with {} ({})", id(), remote_, stream().tlsVersion());
   certificate_ = owner_.checkCertificate(stream().peerCertificateChain(), remote_);
+  if (!redirectedBy_.empty() && !owner_.acceptable(certificate_, remote_)) {
+    // The redirector's word is all that led here: only the certificate can
+    // show that this is remote_'s server.
+    const std::string text =
+        "refused the server at " + address() + " that " + redirectedBy_ +
+        " redirected to: its certificate does not prove " + remote_ +
+        (certificate_.problem.empty() ? "" : " (" + certificate_.problem + ")");
+    owner_.log().warn("s2s out {}: {}", id(), text);
+    fail(StanzaErrorCondition::remoteServerNotFound, text);
+    return;
+  }
+  redirector_ = provenRedirector();
   sendHeader();
 }
 
@@ -203,6 +224,7 @@ void S2sOutSession::handleFeatures(const xml::Element& features) {
       sendElement(xml::Element("starttls", std::string(ns::tls)));
       return;
     }
+    if (redirectedWithoutTls()) return;
     if (owner_.settings().requireTls) {
       const std::string text = remote_ + " does not offer STARTTLS, which this server requires";
       failPending(StanzaErrorCondition::remoteServerNotFound, text);
@@ -490,6 +512,9 @@ void S2sOutSession::fail(StanzaErrorCondition condition, const std::string& text
 
 void S2sOutSession::handleGone(std::string_view reason) {
   timer_.cancel();
+  if (!failed_ && peerError_ == "see-other-host" && followRedirect()) {
+    failed_ = true;  // handed over or failed: nothing pending is left here
+  }
   if (!failed_) {
     StanzaErrorCondition condition = StanzaErrorCondition::remoteServerNotFound;
     std::string text;

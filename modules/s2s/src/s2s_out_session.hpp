@@ -17,6 +17,7 @@
 #include "keyfed/net/resolver.hpp"
 #include "keyfed/server/session.hpp"
 #include "peer_facts.hpp"
+#include "redirect.hpp"
 #include "s2s_stream.hpp"
 
 namespace keyfed::modules::s2s {
@@ -28,6 +29,15 @@ struct VerifyRequest {
   std::string key;
 };
 
+// What an attempt carries to the server a <see-other-host/> names
+// (s2s_redirect_out.cpp).
+struct RedirectHandover {
+  xmpp::SeeOtherHost location;
+  RedirectTrail trail{0};
+  std::string redirector;  // the domain the redirecting server proved
+  std::vector<VerifyRequest> verifies;
+};
+
 class S2sOutSession final : public server::Session, public S2sStream {
  public:
   S2sOutSession(S2sModule& owner, std::uint64_t id, std::string local, std::string remote);
@@ -35,6 +45,9 @@ class S2sOutSession final : public server::Session, public S2sStream {
 
   // Resolves the peer and connects.
   void start();
+  // Connects where a redirect says, instead of resolving; the server there
+  // must prove remoteDomain() with its certificate.
+  void startRedirected(RedirectHandover handover);
 
   [[nodiscard]] Kind kind() const override { return Kind::serverOut; }
   // A stanza for the peer, rewritten into jabber:server.
@@ -93,6 +106,18 @@ class S2sOutSession final : public server::Session, public S2sStream {
   void armTimer();
   void onTimer();
   Evidence evidence(bool viaSasl) const;
+  // Redirects (s2s_redirect_out.cpp).
+  // The domain the peer's certificate proves among remote_ and the
+  // configured redirectors; "" when none.
+  std::string provenRedirector();
+  // The peer ended the stream with <see-other-host/>: hands the pending pair
+  // and verifications to a new session, or fails them; false when nothing
+  // was pending (the stream just ends).
+  bool followRedirect();
+  // fallback = fail_closed: whether the next endpoint must not be tried.
+  [[nodiscard]] bool fallbackRefused() const;
+  // A redirected stream is TLS with the target's certificate, or nothing.
+  bool redirectedWithoutTls();
 
   std::string local_;   // the stream's 'from'
   std::string remote_;  // the peer domain
@@ -116,6 +141,9 @@ class S2sOutSession final : public server::Session, public S2sStream {
   bool failed_ = false;
   std::string refusal_;                // our policy refused a pair: the reason for the stream error
   net::CertificateCheck certificate_;  // the peer's, for remote_
+  RedirectTrail trail_;
+  std::string redirectedBy_;  // this attempt follows a redirect from that domain's server
+  std::string redirector_;    // what the peer's certificate proves (provenRedirector)
   std::map<std::string, Pair, std::less<>> pairs_;  // by local domain
   std::vector<VerifyRequest> verifyQueue_;          // not sent yet
   std::vector<VerifyRequest> verifying_;            // sent, waiting for the answer

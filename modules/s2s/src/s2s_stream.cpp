@@ -126,7 +126,10 @@ void S2sStream::onStanza(xml::Element&& stanza) {
     // The peer ends the stream with an error: note why, then close our side.
     std::string condition = "undefined-condition";
     for (const auto& child : stanza.children()) {
-      if (child.ns() == ns::streams && child.name() != "text") condition = child.name();
+      if (child.ns() != ns::streams || child.name() == "text") continue;
+      condition = child.name();
+      // Kept short: the location is read later (redirect.hpp), never trusted in size.
+      if (condition == "see-other-host") peerSeeOtherHost_ = child.text().substr(0, 65);
     }
     const std::string text = stanza.childText("text", ns::streams);
     owner_.log().info("s2s stream {} with {}: peer sent stream error {}{}{}", id_, remote_,
@@ -178,14 +181,16 @@ void S2sStream::sendElement(const xml::Element& element) {
   sendRaw(out_);
 }
 
-void S2sStream::closeStream(xmpp::StreamErrorCondition condition, std::string_view text) {
+void S2sStream::closeStream(xmpp::StreamErrorCondition condition, std::string_view text,
+                            std::string_view seeOtherHost) {
   if (closing_) return;
-  owner_.log().info("s2s stream {} with {}: closing with {}{}{}", id_, remote_,
-                    xmpp::conditionName(condition), text.empty() ? "" : ": ", text);
+  owner_.log().info("s2s stream {} with {}: closing with {}{}{}{}{}", id_, remote_,
+                    xmpp::conditionName(condition), seeOtherHost.empty() ? "" : " ", seeOtherHost,
+                    text.empty() ? "" : ": ", text);
   if (stream_ != nullptr && !gone_) {
     ensureHeaderSent();
     out_.clear();
-    xml::serialize(xmpp::makeStreamError(condition, text), out_,
+    xml::serialize(xmpp::makeStreamError(condition, text, seeOtherHost), out_,
                    xml::WriteContext{ns::server, streamPrefixes()});
     xml::writeStreamClose(out_);
     sendRaw(out_);

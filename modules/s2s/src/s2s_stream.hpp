@@ -40,7 +40,9 @@ class S2sStream : protected net::ByteStreamHandler, protected xml::StreamHandler
   // Writes a top-level element (stanza, db:, stream features) to the peer.
   void sendElement(const xml::Element& element);
   // Ends the stream with an error (logged), then closes the connection.
-  void closeStream(xmpp::StreamErrorCondition condition, std::string_view text);
+  // `seeOtherHost`: the location <see-other-host/> carries.
+  void closeStream(xmpp::StreamErrorCondition condition, std::string_view text,
+                   std::string_view seeOtherHost = {});
   // Ends the stream politely (</stream:stream>).
   void closeGracefully(std::string_view why);
 
@@ -71,6 +73,8 @@ class S2sStream : protected net::ByteStreamHandler, protected xml::StreamHandler
   // The stream error the peer ended the stream with ("" if none).
   std::string peerError_;
   std::string peerErrorText_;
+  // The content of the peer's <see-other-host/> (at most kMaxLocationBytes + 1).
+  std::string peerSeeOtherHost_;
 
  private:
   // net::ByteStreamHandler

@@ -39,6 +39,37 @@ TEST(S2sConfig, DefaultsAreClosedAndTrusted) {
   EXPECT_EQ(s2s->connectTimeout, std::chrono::seconds(10));
 }
 
+TEST(S2sConfig, RedirectsAreFollowedTwiceAndFallBackByDefault) {
+  auto config = load("");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto* s2s = config->section<S2sConfig>("s2s");
+  ASSERT_NE(s2s, nullptr);
+  EXPECT_EQ(s2s->redirect.maxRedirects, 2U);
+  EXPECT_TRUE(s2s->redirect.redirectors.empty());
+  EXPECT_TRUE(s2s->redirect.fallback);
+}
+
+TEST(S2sConfig, ReadsTheRedirectTable) {
+  auto config = load(R"(
+[s2s.redirect]
+max_redirects = 1
+redirectors = ["CH.test"]
+fallback = "fail_closed"
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto* s2s = config->section<S2sConfig>("s2s");
+  ASSERT_NE(s2s, nullptr);
+  EXPECT_EQ(s2s->redirect.maxRedirects, 1U);
+  EXPECT_EQ(s2s->redirect.redirectors, std::vector<std::string>{"ch.test"});
+  EXPECT_FALSE(s2s->redirect.fallback);
+  for (const char* bad :
+       {"[s2s.redirect]\nmax_redirects = 11\n", "[s2s.redirect]\nfallback = \"maybe\"\n",
+        "[s2s.redirect]\nredirectors = [\"*.ch.test\"]\n",
+        "[s2s.redirect]\nredirectors = [\"not a domain\"]\n"}) {
+    EXPECT_FALSE(load(bad)) << bad;
+  }
+}
+
 TEST(S2sConfig, ReadsPeersRoutesAndLists) {
   auto config = load(R"(
 [s2s]

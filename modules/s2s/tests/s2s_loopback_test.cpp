@@ -48,8 +48,7 @@ S2sConfig openPolicy() {
 
 // One server: its domains, an s2s listener on `port`, routes to the others.
 struct Peer {
-  Peer(std::vector<std::string> domains, std::uint16_t port, S2sConfig s2s)
-      : ts(std::move(domains)) {
+  Peer(const std::vector<std::string>& domains, std::uint16_t port, S2sConfig s2s) : ts(domains) {
     ts.config.sections["s2s"] = std::move(s2s);
     config::Listener listener;
     listener.type = config::ListenerType::s2s;
@@ -404,6 +403,94 @@ TEST_F(S2sLoopback, TheQueueOfAPairIsBounded) {
   for (const auto& bounce : alice->received) {
     EXPECT_NE(errorCondition(bounce, "resource-constraint"), nullptr);
   }
+}
+
+// Redirect mode (docs/clearinghouse.md, "Redirection service"), without TLS:
+// a stand-in for the clearinghouse (ch.test) answers streams for b.test once
+// a.test has proved itself with dialback, verified over a stream from ch.test.
+class S2sRedirect : public S2sLoopback {
+ protected:
+  void SetUp() override {
+    S2sLoopback::SetUp();
+    portCh = freePort();
+    auto a = openPolicy();
+    a.routes.push_back({"b.test", "127.0.0.1", portCh, false});  // the clearinghouse first
+    a.routes.push_back({"b.test", "127.0.0.1", portB, false});
+    a.redirect.redirectors = {"ch.test"};
+    auto ch = openPolicy();
+    ch.routes.push_back({"a.test", "127.0.0.1", portA, false});
+    peerA = std::make_unique<Peer>(std::vector<std::string>{"a.test"}, portA, a);
+    peerB = std::make_unique<Peer>(std::vector<std::string>{"b.test"}, portB, openPolicy());
+    clearinghouse = std::make_unique<Peer>(std::vector<std::string>{"ch.test"}, portCh, ch);
+    peerA->start();
+    peerB->start();
+    clearinghouse->start();
+    extra.push_back(clearinghouse.get());
+    auto& hooks = clearinghouse->ts.server->hooks().redirects;
+    hooks.hook("s2s-redirect-target", [](server::RedirectEvent& e) {
+      e.via = "ch.test";
+      return true;
+    });
+    hooks.hook("s2s-redirect", [this](server::RedirectEvent& e) {
+      asked.push_back(std::string(e.originating) + " -> " + std::string(e.target) + " " +
+                      std::string(e.method));
+      if (refuse) {
+        e.reason = "a.test is not cleared for b.test";
+      } else {
+        e.location = "127.0.0.1:" + std::to_string(portB);
+      }
+      return true;
+    });
+  }
+  void TearDown() override { extra.clear(); }
+
+  std::uint16_t portCh = 0;
+  std::unique_ptr<Peer> clearinghouse;
+  std::vector<std::string> asked;
+  bool refuse = false;
+};
+
+TEST_F(S2sRedirect, AnUnauthenticatedRedirectIsNotFollowed) {
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  auto bob = peerB->ts.connect("bob", "b.test", "desk");
+  alice->sendToServer(chat("bob@b.test/desk", "via the clearinghouse"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  // The stand-in verified a.test's dialback key with a.test's server, then
+  // answered with see-other-host ...
+  EXPECT_EQ(asked, std::vector<std::string>{"a.test -> b.test dialback"});
+  // ... which a.test refuses: no TLS, so nothing proved the redirect's sender.
+  const auto& bounce = alice->received.front();
+  ASSERT_NE(errorCondition(bounce, "remote-server-not-found"), nullptr) << xml::toString(bounce);
+  const std::string text = bounce.child("error", {})->childText("text", xmpp::ns::stanzas);
+  EXPECT_NE(text.find("refused b.test's redirect"), std::string::npos) << text;
+  EXPECT_NE(text.find("did not prove b.test or a redirector"), std::string::npos) << text;
+  EXPECT_TRUE(bob->received.empty());
+  EXPECT_EQ(peerB->module->incomingCount(), 0U);
+}
+
+TEST_F(S2sRedirect, ARefusalIsAPolicyViolationWithItsReason) {
+  refuse = true;
+  auto alice = peerA->ts.connect("alice", "a.test", "phone");
+  alice->sendToServer(chat("bob@b.test/desk", "may I?"));
+  ASSERT_TRUE(pumpUntil([&] { return !alice->received.empty(); }));
+  const auto& bounce = alice->received.front();
+  ASSERT_NE(errorCondition(bounce, "policy-violation"), nullptr) << xml::toString(bounce);
+  const std::string text = bounce.child("error", {})->childText("text", xmpp::ns::stanzas);
+  EXPECT_NE(text.find("a.test is not cleared for b.test"), std::string::npos) << text;
+}
+
+TEST_F(S2sRedirect, NoStanzaIsAcceptedOnAStandInStream) {
+  RawClient raw(portCh);
+  ASSERT_TRUE(raw.connected());
+  raw.write(kHeader);  // from a.test to b.test
+  raw.write("<message from='mallory@a.test' to='bob@b.test'><body>hi</body></message>");
+  ASSERT_TRUE(pumpUntil([&] {
+    raw.read();
+    return raw.closed;
+  }));
+  EXPECT_NE(raw.text.find("from='b.test'"), std::string::npos) << raw.text;
+  EXPECT_NE(raw.text.find("<not-authorized"), std::string::npos) << raw.text;
+  EXPECT_TRUE(asked.empty());
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ Result<std::int64_t> countOf(Connection& conn, const char* sql) {
 Result<std::vector<CommunityRow>> SqliteClearinghouse::rows() {
   auto conn = pool_.acquire();
   auto stmt = conn->prepare(
-      "SELECT domain, level, addresses, expires, updated FROM community_rows ORDER BY domain");
+      "SELECT domain, level, addresses, expires, updated, redirect_to FROM community_rows"
+      " ORDER BY domain");
   if (!stmt) return errorOf(stmt);
   std::vector<CommunityRow> out;
   for (;;) {
@@ -52,6 +53,7 @@ Result<std::vector<CommunityRow>> SqliteClearinghouse::rows() {
     r.addresses = splitAddresses(stmt->text(2));
     if (!stmt->isNull(3)) r.expires = base::fromUnixSeconds(stmt->int64(3));
     r.updated = base::fromUnixSeconds(stmt->int64(4));
+    r.redirectTo = stmt->text(5);
     out.push_back(std::move(r));
   }
 }
@@ -77,8 +79,8 @@ Result<> SqliteClearinghouse::putRow(const CommunityRow& row) {
     }
   }
   auto put = conn->prepare(
-      "INSERT OR REPLACE INTO community_rows (domain, level, addresses, expires, updated)"
-      " VALUES (?1, ?2, ?3, CASE WHEN ?5 THEN ?4 END, ?6)");
+      "INSERT OR REPLACE INTO community_rows (domain, level, addresses, expires, updated,"
+      " redirect_to) VALUES (?1, ?2, ?3, CASE WHEN ?5 THEN ?4 END, ?6, ?7)");
   if (!put) return errorOf(put);
   // Bound without a copy (SQLITE_STATIC): the text must outlive run().
   const std::string addresses = joinAddresses(row.addresses);
@@ -87,7 +89,8 @@ Result<> SqliteClearinghouse::putRow(const CommunityRow& row) {
       .bind(3, addresses)
       .bind(4, row.expires ? base::unixSeconds(*row.expires) : std::int64_t{0})
       .bind(5, std::int64_t{row.expires ? 1 : 0})
-      .bind(6, base::unixSeconds(row.updated));
+      .bind(6, base::unixSeconds(row.updated))
+      .bind(7, row.redirectTo);
   if (auto r = put->run(); !r) return errorOf(r);
   return tx->commit();
 }

@@ -156,11 +156,18 @@ WHEN NOT EXISTS (SELECT 1 FROM fac_audit_prune_permit)
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
+// Version 5: the clearinghouse's redirection mode keeps each row's real
+// host:port ('' when none).
+const char* const kSchemaV5 = R"sql(
+ALTER TABLE community_rows ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

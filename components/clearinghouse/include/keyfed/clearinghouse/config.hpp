@@ -8,6 +8,8 @@
 //   private_key_file = "keys/ch.key"     # keynote keygen output
 //   signature_algorithm = ""             # "": the key's default
 //   document_validity = 86400            # seconds a published table stays fresh
+//   redirect = false                     # also the redirection service (redirector.hpp)
+//   redirect_minimum_level = 1           # both ends of a redirected pair need this level
 //
 //   [clearinghouse_member]               # this server follows a clearinghouse's table
 //   enabled = true
@@ -21,6 +23,7 @@
 // and a reload (SIGHUP) refuse a bad key or policy and the running one stays.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,6 +40,8 @@ struct ClearinghouseConfig {
   std::string publicKey;   // derived from it
   std::string signatureAlgorithm;
   std::chrono::seconds documentValidity{86400};
+  bool redirect = false;
+  std::int64_t redirectMinimumLevel = 1;
 };
 
 enum class StaleMode { failClosed, keepLastAndWarn };

@@ -28,7 +28,7 @@ class Timer;
 
 namespace keyfed::clearinghouse {
 
-class CommunityTable;
+struct CommunityTable;
 
 class Publisher {
  public:

@@ -15,6 +15,7 @@
 // the router's default for that event (docs/modules.md) does not run.
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "keyfed/config/config.hpp"
@@ -87,12 +88,36 @@ struct FederationEvent {
   std::chrono::seconds holdFor{0};
 };
 
+// Redirection (docs/clearinghouse.md, "Redirection service"): an incoming s2s
+// stream names a domain this server does not serve.
+//   "s2s-redirect-target"  at the stream header, `originating` empty: a handler
+//                          that answers for `target` sets `via` (a served
+//                          domain: the stream's verifications go out from it)
+//                          and returns true; unanswered: host-unknown.
+//   "s2s-redirect"         the originator `originating` proved its domain on
+//                          that stream (`method`: "sasl-external" or
+//                          "dialback"): the handler sets `location`
+//                          ("host:port") to redirect with <see-other-host/>,
+//                          or leaves it empty and says why in `reason`
+//                          (<policy-violation/>).
+struct RedirectEvent {
+  Server& server;
+  std::string_view originating;
+  std::string_view target;
+  std::string_view address;  // the originator's remote address
+  std::string_view method;
+  std::string via;
+  std::string location;
+  std::string reason;
+};
+
 struct Hooks {
   EventBus<StanzaEvent> stanzas;
   EventBus<ConfigEvent> config;
   EventBus<SessionEvent> sessions;
   EventBus<FeaturesEvent> features;
   EventBus<FederationEvent> federation;
+  EventBus<RedirectEvent> redirects;
 };
 
 }  // namespace keyfed::server

@@ -20,6 +20,10 @@ struct CommunityRow {
   std::vector<std::string> addresses;
   std::optional<base::SystemTime> expires;
   base::SystemTime updated{};
+  // Redirection mode: where the server really is ("192.0.2.7:5269",
+  // "[2001:db8::7]:5269"); "" when not given. Kept by the clearinghouse, not
+  // published in the table.
+  std::string redirectTo;
 };
 
 // A signed table document as received or published (its JSON text) and its

@@ -128,9 +128,20 @@ class StreamParser {
   // instead, since the following bytes are TLS, not XML.
   void reset();
 
+  // Frees the expat parser (about 12 KiB once a stream has carried a few
+  // stanzas) while the peer is quiet, and returns true; the next feed()
+  // creates a fresh one and replays the stream header into it (without
+  // telling the handler again), so parsing goes on as if nothing happened.
+  // Only between stanzas with no byte held back: otherwise it does nothing
+  // and returns false. Line and column numbers in later errors count from
+  // the wake-up. Meant for idle connections: waking costs a parser creation.
+  bool hibernate();
+  bool hibernating() const;
+
   bool headerSeen() const { return headerSeen_; }
-  // Whether the stream is open and no stanza is partly parsed (RFC 7395
-  // framing checks that a WebSocket message held whole elements only).
+  // Whether the stream is open, no stanza is partly parsed and expat holds no
+  // byte back (RFC 7395 framing checks that a WebSocket message held whole
+  // elements only).
   bool atStanzaBoundary() const;
   bool closed() const { return closed_; }
   std::optional<StreamFault> fault() const { return fault_; }

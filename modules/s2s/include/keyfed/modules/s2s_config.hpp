@@ -39,6 +39,19 @@ struct S2sSourceConfig {
   std::string address;  // an IP literal of this machine
 };
 
+// [s2s.redirect]: following <see-other-host/> (docs/clearinghouse.md,
+// "Redirection service").
+struct S2sRedirectConfig {
+  // Redirects followed per attempt; 0: none (the stream fails instead).
+  std::size_t maxRedirects = 2;
+  // Domains whose servers may redirect us (a clearinghouse), besides the
+  // target's own: the server must prove one of them with its certificate.
+  std::vector<std::string> redirectors;
+  // When the first record's host (the clearinghouse) does not answer: try the
+  // next records (true, "next_record") or bounce (false, "fail_closed").
+  bool fallback = true;
+};
+
 struct S2sConfig {
   bool requireTls = true;
   policy::TrustLevel minimumLevel = policy::TrustLevel::trusted;
@@ -69,6 +82,7 @@ struct S2sConfig {
   std::uint32_t connectionAttempts = 60;
   // Stanzas queued per domain pair while its outgoing stream is set up.
   std::size_t queueSize = 1000;
+  S2sRedirectConfig redirect;
 
   // The rung required of `domain` (per-peer level, else minimum_level).
   [[nodiscard]] policy::TrustLevel levelFor(std::string_view domain) const;
