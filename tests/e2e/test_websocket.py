@@ -81,13 +81,14 @@ class XmppOverWebSocket(ServerTestCase):
         except ChannelBindingUnavailable as exc:
             self.skipTest(f"this Python cannot compute tls-exporter: {exc}")
         ws.send_raw(frame(OP_PING, b"still there?"))
-        ws.send_text("<iq xmlns='jabber:client' type='get' id='p1'>"
+        ws.send_text(f"<iq xmlns='jabber:client' type='get' id='p1' to='{self.domain}'>"
                      "<ping xmlns='urn:xmpp:ping'/></iq>")
         # The pong comes first, untouched; then the IQ result.
         opcode, _, payload = await asyncio.to_thread(ws.recv_frame)
         self.assertEqual((opcode, payload), (OP_PONG, b"still there?"))
         reply = await asyncio.to_thread(ws.element)
-        self.assertEqual((reply.get("id"), reply.get("type")), ("p1", "result"))
+        self.assertEqual((reply.get("id"), reply.get("type")), ("p1", "result"),
+                         ET.tostring(reply, encoding="unicode"))
 
     # --- discovery ----------------------------------------------------------------------------
     def test_host_meta_names_the_websocket_endpoint(self):

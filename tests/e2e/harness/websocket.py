@@ -102,7 +102,7 @@ class WsClient:
             length = int(self.headers.get("content-length", "0"))
             while len(self.buffer) < length:
                 self._read()
-            self.body = self.buffer[:length]
+            self.body, self.buffer = self.buffer[:length], self.buffer[length:]
         return self.status
 
     def _read(self) -> None:
