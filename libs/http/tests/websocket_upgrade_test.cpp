@@ -150,7 +150,7 @@ TEST(WebSocketRoute, MustBeAGetWithoutBody) {
   Route route;
   route.method = "POST";
   route.path = "/ws";
-  route.upgrade = [](const Request&, std::unique_ptr<net::ByteStream>, std::string) {};
+  route.upgrade = [](const Request&, std::unique_ptr<net::ByteStream>, const std::string&) {};
   EXPECT_FALSE(router.add(route));
   route.method = "GET";
   EXPECT_TRUE(router.add(route));
