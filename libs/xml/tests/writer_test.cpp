@@ -73,6 +73,22 @@ TEST(Writer, StreamPrefixAndStreamDeclaredPrefixes) {
   EXPECT_EQ(toString(db, s2s), "<db:result from='a.example'>key</db:result>");
 }
 
+// RFC 7395: each element stands alone, declaring what the stream header would have.
+TEST(Writer, StandaloneElementsDeclareTheStreamScope) {
+  WriteContext ws{kClient, {}, kClient};
+  Element features("features", std::string(kStreamNamespace));
+  features.addChild("bind", "urn:ietf:params:xml:ns:xmpp-bind");
+  EXPECT_EQ(toString(features, ws),
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams' "
+            "xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+            "</stream:features>");
+  Element message("message", std::string(kClient));
+  message.addChild("body", std::string(kClient)).addText("hi");
+  EXPECT_EQ(toString(message, ws), "<message xmlns='jabber:client'><body>hi</body></message>");
+  Element success("success", "urn:ietf:params:xml:ns:xmpp-sasl");
+  EXPECT_EQ(toString(success, ws), "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+}
+
 TEST(Writer, EscapesTextAndAttributes) {
   Element e("body", "");
   e.setAttr("a", "x\"y'z<&>\t\n\r");

@@ -122,13 +122,15 @@ class WebSocketFraming final : public StreamFraming, private xml::StreamHandler 
   void framing(const xml::Element& element) {
     if (element.name() == "open" && expectOpen_) {
       expectOpen_ = false;
-      header_.defaultNs = std::string(xmpp::ns::client);
-      header_.to = std::string(element.attr("to"));
-      header_.from = std::string(element.attr("from"));
-      header_.id = std::string(element.attr("id"));
-      header_.version = std::string(element.attr("version"));
-      header_.lang = std::string(element.attr("xml:lang"));
-      session_.onStreamOpen(header_);
+      // Not kept: the session reads what it needs while opening.
+      xml::StreamHeader header;
+      header.defaultNs = std::string(xmpp::ns::client);
+      header.to = std::string(element.attr("to"));
+      header.from = std::string(element.attr("from"));
+      header.id = std::string(element.attr("id"));
+      header.version = std::string(element.attr("version"));
+      header.lang = std::string(element.attr("xml:lang"));
+      session_.onStreamOpen(header);
       return;
     }
     if (element.name() == "close" && !expectOpen_) {
@@ -144,7 +146,6 @@ class WebSocketFraming final : public StreamFraming, private xml::StreamHandler 
 
   xml::StreamHandler& session_;
   xml::StreamParser parser_;
-  xml::StreamHeader header_;
   std::optional<xml::StreamFault> fault_;
   std::string_view why_;  // static text only
   int elements_ = 0;
