@@ -49,6 +49,15 @@ class XmppOverWebSocket(ServerTestCase):
         self.assertIsNotNone(features.find(q(NS_BIND, "bind")))
         return client, client.bind("web")
 
+    @staticmethod
+    def next_past_ack_requests(ws: WsClient, handled: int) -> ET.Element:
+        """The next element that is not the server's XEP-0198 <r/> (answered with ``handled``)."""
+        while True:
+            element = ws.element()
+            if element.tag != q("urn:xmpp:sm:3", "r"):
+                return element
+            ws.send_text(f"<a xmlns='urn:xmpp:sm:3' h='{handled}'/>")
+
     # --- log in and talk to a TCP client -----------------------------------------------------
     async def test_scram_sha256_login_and_messages_both_ways_with_a_tcp_client(self):
         alice, alice_password = self.user("alice")
@@ -89,6 +98,30 @@ class XmppOverWebSocket(ServerTestCase):
         reply = await asyncio.to_thread(ws.element)
         self.assertEqual((reply.get("id"), reply.get("type")), ("p1", "result"),
                          ET.tostring(reply, encoding="unicode"))
+
+    async def test_stream_management_and_carbons_work_as_on_tcp(self):
+        """The same session logic: XEP-0198 acks count stanzas, XEP-0280 carbons copy a message
+        sent from a TCP resource to the WebSocket one."""
+        alice, password = self.user("alice")
+        bob, bob_password = self.user("bob")
+        ws, _ = await asyncio.to_thread(self.logged_in, alice, password)
+        ws.send_text("<enable xmlns='urn:xmpp:sm:3'/>")
+        self.assertEqual((await asyncio.to_thread(ws.element)).tag, q("urn:xmpp:sm:3", "enabled"))
+        ws.send_text("<iq xmlns='jabber:client' type='set' id='c1'>"
+                     "<enable xmlns='urn:xmpp:carbons:2'/></iq>")
+        self.assertEqual((await asyncio.to_thread(ws.element)).get("type"), "result")
+        ws.send_text("<r xmlns='urn:xmpp:sm:3'/>")
+        ack = await asyncio.to_thread(self.next_past_ack_requests, ws, 1)
+        self.assertEqual((ack.tag, ack.get("h")), (q("urn:xmpp:sm:3", "a"), "1"))
+
+        phone = await self.login(f"{alice}/phone", password)
+        await self.login(bob, bob_password)
+        phone.send_message(mto=bob, mbody="sent from the phone", mtype="chat")
+        carbon = await asyncio.to_thread(self.next_past_ack_requests, ws, 1)
+        self.assertEqual(carbon.tag, q("jabber:client", "message"))
+        sent = carbon.find(q("urn:xmpp:carbons:2", "sent"))
+        self.assertIsNotNone(sent, ET.tostring(carbon, encoding="unicode"))
+        self.assertIn("sent from the phone", ET.tostring(sent, encoding="unicode"))
 
     # --- discovery ----------------------------------------------------------------------------
     def test_host_meta_names_the_websocket_endpoint(self):
