@@ -135,7 +135,7 @@ void Connection::answer(Request request) {
   } catch (const std::exception& e) {
     // Handlers answer errors as values; an exception is a bug, not a crash.
     httpLog().error("{} {} from {}: handler failed: {}", request.method, request.path, remote_,
-                e.what());
+                    e.what());
     response = Response::error(500, "http.internal", "the request could not be handled");
   }
   route_ = nullptr;
