@@ -23,8 +23,6 @@ using testing::kT0;
 using testing::peer;
 using testing::table;
 
-const std::vector<Row>& kRows = testing::kLevelRows;
-
 class BootstrapTest : public testing::ModuleFixture {
  protected:
   // Starts the member with its bootstrap_url at a TLS server whose
@@ -85,7 +83,7 @@ class BootstrapTest : public testing::ModuleFixture {
 
   std::unique_ptr<http::TestHttpsServer> https_;
   std::unique_ptr<http::SilentListener> silent_;
-  std::string document_ = toJson(table(3, kRows));
+  std::string document_ = toJson(table(3, testing::levelRows()));
   std::string notModifiedTag_;
   std::string ifNoneMatch_;
   int served_ = 0;
@@ -110,11 +108,11 @@ TEST_F(BootstrapTest, WithoutATableItFetchesOverHttpsAtStartAndDecidesByIt) {
 }
 
 TEST_F(BootstrapTest, AStaleTableIsRefetchedOverHttps) {
-  document_ = toJson(table(3, kRows, kT0, 3600));
+  document_ = toJson(table(3, testing::levelRows(), kT0, 3600));
   start();
   settle();
   ASSERT_TRUE(member().table().has_value());
-  document_ = toJson(table(4, kRows, kT0 + 7200, 3600));
+  document_ = toJson(table(4, testing::levelRows(), kT0 + 7200, 3600));
   server_->clock.advance(7200s);
   ASSERT_TRUE(member().stale());
   member().fetch();
@@ -124,7 +122,7 @@ TEST_F(BootstrapTest, AStaleTableIsRefetchedOverHttps) {
 }
 
 TEST_F(BootstrapTest, ATamperedTableIsRefusedAndAudited) {
-  document_ = toJson(table(3, kRows));
+  document_ = toJson(table(3, testing::levelRows()));
   const auto at = document_.find("\"level\":2");
   ASSERT_NE(at, std::string::npos);
   document_.replace(at, 9, "\"level\":3");
@@ -140,14 +138,14 @@ TEST_F(BootstrapTest, ATamperedTableIsRefusedAndAudited) {
 }
 
 TEST_F(BootstrapTest, ATableSignedByAnotherKeyIsRefused) {
-  document_ = toJson(table(3, kRows, kT0, 3600, "rogue"));
+  document_ = toJson(table(3, testing::levelRows(), kT0, 3600, "rogue"));
   start();
   EXPECT_EQ(settle().code, errc::kSigner);
   EXPECT_FALSE(member().table().has_value());
 }
 
 TEST_F(BootstrapTest, ALowerVersionIsAReplay) {
-  document_ = toJson(table(5, kRows));
+  document_ = toJson(table(5, testing::levelRows()));
   start();
   ASSERT_EQ(settle().state, "accepted");
   document_ = toJson(table(4, {{"l2.test", 3, {}, std::nullopt}}));
@@ -171,6 +169,7 @@ TEST_F(BootstrapTest, NothingNewerIsA304AndTheTableStays) {
 
 TEST_F(BootstrapTest, AnAnswerOverTheCapIsRefused) {
   std::vector<Row> many;
+  many.reserve(100);
   for (int i = 0; i < 100; ++i)
     many.push_back({"m" + std::to_string(100 + i) + ".test", 3, {}, {}});
   document_ = toJson(table(3, many));

@@ -16,7 +16,7 @@ using testing::kT0;
 using testing::peer;
 using testing::table;
 
-const std::vector<Row>& kRows = testing::kLevelRows;
+const std::vector<Row> kRows = {{"l2.test", 2, {}, std::nullopt}, {"l3.test", 3, {}, std::nullopt}};
 
 class MemberTest : public testing::ModuleFixture {
  protected:

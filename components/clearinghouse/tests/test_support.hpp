@@ -50,8 +50,11 @@ inline TableDocument table(std::int64_t version, std::vector<Row> rows, std::int
 }
 
 // Rows at levels 2 and 3 (l2.test, l3.test): a level-3 POLICY tells them apart.
-inline const std::vector<Row> kLevelRows = {{"l2.test", 2, {}, std::nullopt},
-                                            {"l3.test", 3, {}, std::nullopt}};
+inline const std::vector<Row>& levelRows() {
+  static const std::vector<Row> rows = {{"l2.test", 2, {}, std::nullopt},
+                                        {"l3.test", 3, {}, std::nullopt}};
+  return rows;
+}
 
 // "Federate only with level >= minimum" as a member's POLICY.
 inline std::string minimumLevelPolicy(int minimum) {

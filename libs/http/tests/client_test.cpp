@@ -168,9 +168,9 @@ TEST_F(HttpsClientTest, DestroyingTheExchangeCancelsIt) {
   ClientRequest request;
   request.host = "127.0.0.1";
   request.target = "/table";
-  auto exchange = ClientExchange::start(loop_, {tls_, verifier_.get(), nullptr},
-                                        {"127.0.0.1", server_->port(), "ch.test"}, request, {},
-                                        [&](base::Result<ClientResponse>) { called = true; });
+  auto exchange = ClientExchange::start(
+      loop_, {tls_, verifier_.get(), nullptr}, {"127.0.0.1", server_->port(), "ch.test"}, request,
+      {}, [&](const base::Result<ClientResponse>&) { called = true; });
   exchange.reset();  // before the connection is even made
   runUntil(
       loop_, [] { return false; }, 1s);
