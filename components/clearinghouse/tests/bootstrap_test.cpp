@@ -31,17 +31,16 @@ class BootstrapTest : public testing::ModuleFixture {
              const std::function<void(MemberConfig&)>& adjust = {}, bool silent = false) {
     MemberConfig config = memberConfig(3);
     startServer({"m1.test"}, nullptr, &config, [&] {
+      // Made in every case: its certificate is what the trust store holds.
+      https_ = std::make_unique<http::TestHttpsServer>(server_->loop, names);
+      ASSERT_TRUE(https_->routes().add({"GET", std::string(kTablePath), 0,
+                                        [this](const http::Request& r) { return serve(r); }}));
+      ASSERT_TRUE(https_->start());
       server_->config.tls.caFile = http::TestHttpsServer::trustStore();
-      std::uint16_t port = 0;
+      std::uint16_t port = https_->port();
       if (silent) {
         silent_ = std::make_unique<http::SilentListener>(server_->loop);
         port = silent_->port();
-      } else {
-        https_ = std::make_unique<http::TestHttpsServer>(server_->loop, names);
-        ASSERT_TRUE(https_->routes().add({"GET", std::string(kTablePath), 0,
-                                          [this](const http::Request& r) { return serve(r); }}));
-        ASSERT_TRUE(https_->start());
-        port = https_->port();
       }
       config.bootstrapUrl = "https://127.0.0.1:" + std::to_string(port) + std::string(kTablePath);
       if (adjust) adjust(config);
@@ -184,7 +183,7 @@ TEST_F(BootstrapTest, AnAnswerOverTheCapIsRefused) {
 
 TEST_F(BootstrapTest, AServerThatDoesNotAnswerTimesOut) {
   start(
-      {},
+      {"ch.test"},
       [](MemberConfig& c) {
         c.bootstrapConnectTimeout = 1s;
         c.bootstrapTimeout = 2s;

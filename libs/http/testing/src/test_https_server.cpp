@@ -53,6 +53,10 @@ NullHandler& nullHandler() {
 TestHttpsServer::TestHttpsServer(net::EventLoop& loop, const std::vector<std::string>& names,
                                  bool trusted)
     : loop_(loop) {
+  if (names.empty()) {
+    error_ = "a test certificate needs at least one name";
+    return;
+  }
   static int counter = 0;
   dir_ = processDir() / std::to_string(++counter);
   std::filesystem::create_directories(dir_);
