@@ -49,6 +49,7 @@ AdminModules addBuiltinModules(server::Server& server) {
   // The HTTPS listeners serve the routes added before the server starts.
   auto https = modules::makeHttpsModule();
   server.addModule(agent::makeFacHttpsModule(agentModule, https->routes()));
+  server.addModule(clearinghouse::makeTableHttpsModule(clearinghouseModule, https->routes()));
   server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
   server.addModule(modules::makeC2sModule());
