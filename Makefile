@@ -17,6 +17,7 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/build.ninja:
+	scripts/install-deps
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
 
 build: $(BUILD)/build.ninja
@@ -24,7 +25,7 @@ build: $(BUILD)/build.ninja
 
 $(TEST_BUILD)/build.ninja:
 	cmake -S . -B $(TEST_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKEYFED_SANITIZE=ON \
-	  -DKEYFED_BENCH=OFF -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+	  -DKEYFED_BENCH=OFF -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1"
 
 test: deps $(TEST_BUILD)/build.ninja
 	cmake --build $(TEST_BUILD) -j $(JOBS)
@@ -41,16 +42,19 @@ bench: deps
 	scripts/run-benchmarks $(BUILD)
 
 # libFuzzer needs clang; FUZZ_SECONDS per target (default 600).
-fuzz: deps
+fuzz:
+	scripts/install-deps fuzz
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DKEYFED_FUZZ=ON -DKEYFED_TESTS=OFF -DKEYFED_BENCH=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	scripts/run-fuzzers $(FUZZ_BUILD)
 
-lint: deps $(BUILD)/build.ninja
+lint: $(BUILD)/build.ninja
+	scripts/install-deps lint
 	scripts/lint $(BUILD)
 
 format:
+	scripts/install-deps lint
 	scripts/lint --fix
 
 clean:

@@ -50,6 +50,7 @@ AdminModules addBuiltinModules(server::Server& server) {
   auto https = modules::makeHttpsModule();
   http::Router& httpsRoutes = https->routes();
   server.addModule(agent::makeFacHttpsModule(agentModule, httpsRoutes));
+  server.addModule(clearinghouse::makeTableHttpsModule(clearinghouseModule, httpsRoutes));
   server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
   // c2s adds XMPP over WebSocket and host-meta to the https routes ([websocket]).

@@ -14,7 +14,7 @@ import unittest
 from datetime import datetime
 
 from harness.clients import Client, logged_in
-from harness.community import CommunityCase, community_available
+from harness.community import CommunityCase, community_available, minimum_level_policy
 from harness.federation import log_mark, s2s_section, stanza_error, wait_for_log
 from harness.keyfed_server import KeyfedServer
 
@@ -28,12 +28,6 @@ VALIDITY = 10  # seconds a published table stays fresh (the clearinghouse refres
 def stamp(line: str) -> float:
     """The time of a keyfed log line ("2026-12-02T20:14:17.123 info ...")."""
     return datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f").timestamp()
-
-
-def minimum_level_policy(level: int) -> str:
-    return ('KeyNote-Version: 2\nAuthorizer: "POLICY"\n'
-            'Conditions: app_domain == "keyfed-federation" && '
-            f'@Peer_Level >= {level} -> "true";\n')
 
 
 @unittest.skipUnless(community_available(),

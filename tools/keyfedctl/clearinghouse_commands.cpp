@@ -1,7 +1,9 @@
 #include "clearinghouse_commands.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "admin_call.hpp"
 
@@ -84,6 +86,38 @@ int clearinghouseTable(const Context& ctx, bool asJson) {
   }
   if (result->value("stale", false)) heading += ", STALE (" + result->value("stale_mode", "") + ")";
   return printTable(*result, asJson, heading);
+}
+
+// The server answers clearinghouse-fetch at once; the outcome appears in
+// clearinghouse-table's "bootstrap" when the exchange is over.
+int clearinghouseFetch(const Context& ctx) {
+  using namespace std::chrono_literals;
+  int code = kExitOk;
+  auto started = callAdminCommand(ctx, "clearinghouse-fetch", json::object(), code);
+  if (!started) return code;
+  const auto attempt = started->value("attempt", std::uint64_t{0});
+  const auto deadline = std::chrono::steady_clock::now() + ctx.timeout;
+  while (true) {
+    auto table = callAdminCommand(ctx, "clearinghouse-table", json::object(), code);
+    if (!table) return code;
+    const json& b = (*table)["bootstrap"];
+    if (b.value("attempt", std::uint64_t{0}) == attempt && b.value("state", "") != "running") {
+      const std::string state = b.value("state", "");
+      const std::string name = table->value("clearinghouse", "");
+      const auto version = table->value("version", std::int64_t{0});
+      if (state == "failed") {
+        return failure(b.value("message", "") + " (" + b.value("code", "") + ")");
+      }
+      std::printf("%s %s's table v%lld over HTTPS from %s\n",
+                  state == "accepted" ? "accepted" : "unchanged:", name.c_str(),
+                  static_cast<long long>(version), b.value("url", "").c_str());
+      return kExitOk;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return failure("the fetch did not end within the timeout; see `clearinghouse table`");
+    }
+    std::this_thread::sleep_for(100ms);
+  }
 }
 
 }  // namespace keyfed::ctl

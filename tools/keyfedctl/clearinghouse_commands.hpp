@@ -5,6 +5,7 @@
 //   keyfedctl clearinghouse remove DOMAIN
 //   keyfedctl clearinghouse list [--json]      the community table (clearinghouse role)
 //   keyfedctl clearinghouse table [--json]     the table this member holds
+//   keyfedctl clearinghouse fetch              fetch it over HTTPS now (bootstrap_url)
 //
 // Exit codes: 0 done, 1 refused or failed, 3 not running.
 
@@ -26,5 +27,6 @@ int clearinghouseSet(const Context& ctx, const RowOptions& row);
 int clearinghouseRemove(const Context& ctx, const std::string& domain);
 int clearinghouseList(const Context& ctx, bool json);
 int clearinghouseTable(const Context& ctx, bool json);
+int clearinghouseFetch(const Context& ctx);
 
 }  // namespace keyfed::ctl

@@ -79,13 +79,12 @@ std::string firstLine(const std::string& text, std::size_t max = 100) {
 
 // POSTs the signed request to an agent's HTTPS endpoint and prints its answer.
 int postToAgent(const Context& ctx, const FacRequestOptions& o, const std::string& text) {
-  auto target = parseHttpsUrl(o.https);
-  if (!target) {
-    printError(target.error());
+  auto url = http::parseHttpsUrl(o.https);
+  if (!url) {
+    printError(url.error());
     return kExitUsage;
   }
-  target->connectAddress = o.connect;
-  auto answer = postHttps(*target, o.caFile, text, ctx.timeout);
+  auto answer = postHttps(*url, o.connect, o.caFile, text, ctx.timeout);
   if (!answer) return failure(answer.error());
   json response = json::parse(answer->body, nullptr, false);
   if (response.is_discarded()) {

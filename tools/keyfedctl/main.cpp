@@ -132,6 +132,8 @@ int main(int argc, char** argv) {
   chList->add_flag("--json", o.json, "print the table as JSON");
   auto* chTable = clearinghouse->add_subcommand("table", "the table this member holds");
   chTable->add_flag("--json", o.json, "print the table as JSON");
+  auto* chFetch = clearinghouse->add_subcommand(
+      "fetch", "fetch the table over HTTPS now ([clearinghouse_member] bootstrap_url)");
 
   try {
     app.parse(argc, argv);
@@ -175,5 +177,6 @@ int main(int argc, char** argv) {
   if (*chRemove) return ctl::clearinghouseRemove(ctx, o.row.domain);
   if (*chList) return ctl::clearinghouseList(ctx, o.json);
   if (*chTable) return ctl::clearinghouseTable(ctx, o.json);
+  if (*chFetch) return ctl::clearinghouseFetch(ctx);
   return ctl::kExitUsage;  // unreachable: require_subcommand
 }

@@ -97,6 +97,15 @@ server::AdminService::Command needsMember(
       std::move(run));
 }
 
+json bootstrapJson(const Member& m) {
+  const BootstrapOutcome& b = m.lastBootstrap();
+  return {{"url", m.config().bootstrapUrl},
+          {"attempt", b.attempt},
+          {"state", b.state},
+          {"code", b.code},
+          {"message", b.message}};
+}
+
 }  // namespace
 
 void registerClearinghouseAdminCommands(server::AdminService& admin, ClearinghouseModule& module) {
@@ -130,7 +139,8 @@ void registerClearinghouseAdminCommands(server::AdminService& admin, Clearinghou
   admin.add("clearinghouse-table",
             needsMember(module, [](Member& m, const json&) -> base::Result<json> {
               json out = {{"clearinghouse", m.config().clearinghouse},
-                          {"stale_mode", toString(m.config().stale)}};
+                          {"stale_mode", toString(m.config().stale)},
+                          {"bootstrap", bootstrapJson(m)}};
               if (!m.table()) {
                 out["version"] = 0;
                 out["rows"] = json::array();
@@ -144,6 +154,14 @@ void registerClearinghouseAdminCommands(server::AdminService& admin, Clearinghou
               out["stale"] = m.stale();
               out["rows"] = std::move(rows);
               return out;
+            }));
+  // Starts a fetch over HTTPS and answers at once (the loop must not wait
+  // for it): its outcome is "bootstrap" in clearinghouse-table.
+  admin.add("clearinghouse-fetch",
+            needsMember(module, [](Member& m, const json&) -> base::Result<json> {
+              auto attempt = m.fetchOverHttps("asked by the administrator");
+              if (!attempt) return base::fail(std::move(attempt).error());
+              return json{{"attempt", *attempt}, {"url", m.config().bootstrapUrl}};
             }));
   admin.add("clearinghouse-submit",
             needsMember(module, [](Member& m, const json& args) -> base::Result<json> {

@@ -8,6 +8,7 @@
 
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/document.hpp"
+#include "keyfed/http/url.hpp"
 #include "keyfed/xmpp/jid.hpp"
 #include "keynote/keys.hpp"
 
@@ -38,6 +39,25 @@ bool isDomainJid(std::string_view text) {
   return jid && !jid->hasNode() && !jid->hasResource();
 }
 
+// The bootstrap URL is read at load time so a typo is a config error, not a
+// failed fetch at start.
+void checkBootstrapUrl(config::TableReader& t, const MemberConfig& c) {
+  auto url = http::parseHttpsUrl(c.bootstrapUrl);
+  if (!url) {
+    t.error("bootstrap_url", "config.invalid", url.error().message);
+  } else if (!url->hostIsAddress) {
+    // No DNS on a path that exists for when federation (and maybe DNS) is
+    // not there yet; the certificate proves the clearinghouse's domain.
+    t.error("bootstrap_url", "config.invalid",
+            "the bootstrap URL's host must be an IP literal (https://192.0.2.1:5443/...), not '" +
+                url->host + "'");
+  }
+  if (c.bootstrapConnectTimeout > c.bootstrapTimeout) {
+    t.error("bootstrap_connect_timeout", "config.range",
+            "must not be longer than bootstrap_timeout");
+  }
+}
+
 }  // namespace
 
 std::string_view toString(StaleMode mode) {
@@ -54,6 +74,9 @@ ClearinghouseConfig parseClearinghouseConfig(config::TableReader& t) {
   c.redirect = t.boolean("redirect", c.redirect);
   c.redirectMinimumLevel =
       t.integer("redirect_minimum_level", c.redirectMinimumLevel, 0, kMaxLevel);
+  c.httpsBurst = static_cast<std::size_t>(
+      t.integer("https_burst", static_cast<std::int64_t>(c.httpsBurst), 1, 10000));
+  c.httpsInterval = t.seconds("https_interval", c.httpsInterval, 1s, 24h);
   if (!c.enabled) return c;
   if (!isDomainJid(c.jid)) {
     t.error("jid", "config.invalid", "the clearinghouse's JID must be a domain (a virtual host)");
@@ -100,6 +123,14 @@ MemberConfig parseMemberConfig(config::TableReader& t) {
     c.policyFiles.push_back(p.is_absolute() ? p : t.baseDir() / p);
   }
   c.refresh = t.seconds("refresh", c.refresh, 5s, 24h);
+  c.bootstrapUrl = t.string("bootstrap_url", "", 2048);
+  c.bootstrapConnectTimeout =
+      t.seconds("bootstrap_connect_timeout", c.bootstrapConnectTimeout, 1s, 300s);
+  c.bootstrapTimeout = t.seconds("bootstrap_timeout", c.bootstrapTimeout, 1s, 600s);
+  c.bootstrapMaxBytes = static_cast<std::size_t>(
+      t.integer("bootstrap_max_bytes", static_cast<std::int64_t>(c.bootstrapMaxBytes), 1024,
+                static_cast<std::int64_t>(kMaxDocumentBytes)));
+  if (!c.bootstrapUrl.empty()) checkBootstrapUrl(t, c);
   if (!c.enabled) return c;
   if (!isDomainJid(c.clearinghouse)) {
     t.error("clearinghouse", "config.invalid", "the clearinghouse's JID must be a domain");

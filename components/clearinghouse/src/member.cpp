@@ -26,7 +26,8 @@ Member::Member(server::Server& server, MemberConfig config)
     : server_(server),
       view_(std::make_shared<MemberView>(MemberView{std::move(config), std::nullopt})),
       staleTimer_(std::make_unique<net::Timer>(server.loop())),
-      refreshTimer_(std::make_unique<net::Timer>(server.loop())) {}
+      refreshTimer_(std::make_unique<net::Timer>(server.loop())),
+      bootstrap_(server, [this](std::string_view text) { return accept(text, "https"); }) {}
 
 Member::~Member() = default;
 
@@ -158,6 +159,9 @@ std::string Member::localJid() const {
 }
 
 void Member::fetch() {
+  if (!config().bootstrapUrl.empty() && (!table() || stale())) {
+    (void)fetchOverHttps(table() ? "the held table is stale" : "no table yet");
+  }
   const std::string from = localJid();
   if (from.empty()) return;
   const std::string base = "ch-" + std::to_string(++nextId_);
@@ -165,6 +169,14 @@ void Member::fetch() {
   pendingItems_ = base + "-items";
   server_.route(makeItemsRequest(from, config().clearinghouse, pendingItems_));
   refreshTimer_->start(config().refresh, [this] { fetch(); });
+}
+
+base::Result<std::uint64_t> Member::fetchOverHttps(std::string_view why) {
+  if (config().bootstrapUrl.empty()) {
+    return base::fail("clearinghouse.no-bootstrap-url",
+                      "[clearinghouse_member] bootstrap_url is not set");
+  }
+  return bootstrap_.start(config(), table() ? table()->version : 0, why);
 }
 
 bool Member::handleAnswer(const xml::Element& iq) {

@@ -125,5 +125,33 @@ TEST_F(ConfigTest, MissingOrBadPiecesAreNamed) {
   EXPECT_FALSE(badStale.has_value());
 }
 
+TEST_F(ConfigTest, TheBootstrapUrlMustBeHttpsToAnIpLiteral) {
+  const std::string member =
+      "[clearinghouse_member]\nenabled = true\nclearinghouse = \"ch.test\"\n"
+      "public_key_file = \"ch.pub\"\npolicy_files = [\"levels.kn\"]\n";
+  auto c = load(member +
+                "bootstrap_url = \"https://127.0.60.1:5443/.well-known/keyfed/"
+                "clearinghouse-table\"\nbootstrap_timeout = 20\nbootstrap_max_bytes = 2048\n");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  const auto* read = c->section<MemberConfig>(kMemberSectionName);
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(read->bootstrapTimeout, 20s);
+  EXPECT_EQ(read->bootstrapConnectTimeout, 5s);
+  EXPECT_EQ(read->bootstrapMaxBytes, 2048U);
+  for (const char* bad : {"https://ch.test/", "http://127.0.0.1/", "https://127.0.0.1:0/"}) {
+    auto refused = load(member + "bootstrap_url = \"" + bad + "\"\n");
+    ASSERT_FALSE(refused.has_value()) << bad;
+    EXPECT_NE(refused.error().message.find("bootstrap_url"), std::string::npos)
+        << refused.error().message;
+  }
+  auto slow = load(member +
+                   "bootstrap_url = \"https://127.0.0.1/\"\nbootstrap_connect_timeout = 30\n"
+                   "bootstrap_timeout = 10\n");
+  ASSERT_FALSE(slow.has_value());
+  EXPECT_NE(slow.error().message.find("bootstrap_connect_timeout"), std::string::npos);
+  auto huge = load(member + "bootstrap_max_bytes = 8388608\n");
+  ASSERT_FALSE(huge.has_value()) << "above the 4 MiB document limit";
+}
+
 }  // namespace
 }  // namespace keyfed::clearinghouse

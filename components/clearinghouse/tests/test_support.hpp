@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "keyfed/clearinghouse/module.hpp"
+#include "keyfed/http/router.hpp"
 #include "keyfed/server/test_server.hpp"
 #include "keynote/keys.hpp"
 
@@ -47,6 +49,13 @@ inline TableDocument table(std::int64_t version, std::vector<Row> rows, std::int
   return d;
 }
 
+// Rows at levels 2 and 3 (l2.test, l3.test): a level-3 POLICY tells them apart.
+inline const std::vector<Row>& levelRows() {
+  static const std::vector<Row> rows = {{"l2.test", 2, {}, std::nullopt},
+                                        {"l3.test", 3, {}, std::nullopt}};
+  return rows;
+}
+
 // "Federate only with level >= minimum" as a member's POLICY.
 inline std::string minimumLevelPolicy(int minimum) {
   return "KeyNote-Version: 2\nAuthorizer: \"POLICY\"\nConditions: app_domain == "
@@ -70,17 +79,22 @@ inline policy::PeerFacts peer(std::string domain, std::string address, std::int6
 // domains are kept in `sent` instead of being bounced.
 class ModuleFixture : public ::testing::Test {
  protected:
+  // `beforeStart` runs once the server (and its loop) exists, before the
+  // modules load; `routes` given: the table's HTTPS route is added to it.
   void startServer(const std::vector<std::string>& domains, const ClearinghouseConfig* role,
-                   const MemberConfig* member) {
+                   const MemberConfig* member, const std::function<void()>& beforeStart = {},
+                   http::Router* routes = nullptr) {
     base::configureLogging(base::LogLevel::warn);
     server_ = std::make_unique<server::TestServer>(domains);
     server_->clock.setWall(base::fromUnixSeconds(kT0));
     if (role != nullptr) server_->config.sections[std::string(kSectionName)] = *role;
     if (member != nullptr) server_->config.sections[std::string(kMemberSectionName)] = *member;
+    if (beforeStart) beforeStart();
     auto module = makeClearinghouseModule();
     module_ = module.get();
     std::vector<std::unique_ptr<server::Module>> modules;
     modules.push_back(std::move(module));
+    if (routes != nullptr) modules.push_back(makeTableHttpsModule(*module_, *routes));
     auto started = server_->start(std::move(modules));
     ASSERT_TRUE(started.has_value()) << started.error().describe();
     server_->server->hooks().stanzas.hook("route/remote", [this](server::StanzaEvent& e) {

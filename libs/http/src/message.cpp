@@ -27,12 +27,36 @@ Response Response::error(int status, std::string_view code, std::string_view mes
   return json(status, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+bool ifNoneMatchHits(std::string_view value, std::string_view etag) {
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    while (pos < value.size() && (value[pos] == ' ' || value[pos] == '\t' || value[pos] == ',')) {
+      ++pos;
+    }
+    if (pos >= value.size()) break;
+    if (value[pos] == '*') return true;
+    std::string_view rest = value.substr(pos);
+    if (rest.starts_with("W/")) {
+      rest.remove_prefix(2);
+      pos += 2;
+    }
+    if (!rest.starts_with('"')) return false;  // not an entity tag: no match
+    const auto close = rest.find('"', 1);
+    if (close == std::string_view::npos) return false;
+    if (rest.substr(0, close + 1) == etag) return true;
+    pos += close + 1;
+  }
+  return false;
+}
+
 std::string_view reasonPhrase(int status) {
   switch (status) {
     case 100: return "Continue";
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 404: return "Not Found";
@@ -61,17 +85,26 @@ std::string serialize(const Response& response, bool keepAlive) {
   out += ' ';
   out += reasonPhrase(response.status);
   out += "\r\n";
+  bool cacheControl = false;
   for (const auto& h : response.headers) {
     out += h.name;
     out += ": ";
     out += h.value;
     out += "\r\n";
+    cacheControl = cacheControl || h.name == "cache-control";
   }
-  out += "content-length: ";
-  out += std::to_string(response.body.size());
-  out += "\r\nconnection: ";
+  // A 304 has no content, and a Content-Length there would have to be the
+  // 200's (RFC 9110 8.6): none is sent.
+  if (response.status != 304) {
+    out += "content-length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  out += "connection: ";
   out += keepAlive ? "keep-alive" : "close";
-  out += "\r\ncache-control: no-store\r\n\r\n";
+  // Nothing keyfed answers may be cached unless the route says otherwise.
+  if (!cacheControl) out += "\r\ncache-control: no-store";
+  out += "\r\n\r\n";
   out += response.body;
   return out;
 }

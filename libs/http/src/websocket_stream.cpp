@@ -7,10 +7,6 @@
 namespace keyfed::http {
 namespace {
 
-// Outgoing frame buffer kept between sends up to this size (stanzas are
-// usually far smaller); a larger one is given back after its send.
-constexpr std::size_t kKeepFrameCapacity = std::size_t{16} * 1024;
-
 const base::Logger& wsLog() {
   static const base::Logger logger("websocket");
   return logger;
@@ -46,11 +42,13 @@ void WebSocketStream::send(std::string_view message) {
 }
 
 void WebSocketStream::sendFrame(WsOpcode opcode, std::string_view payload) {
-  // One write per frame: a separate header write would cost a TLS record.
-  frame_.clear();
-  WebSocketFramer::appendFrame(opcode, payload, frame_);
-  inner_->send(frame_);
-  if (frame_.capacity() > kKeepFrameCapacity) std::string().swap(frame_);
+  // The header fits a short string (no allocation); the stream queues both
+  // writes of this loop turn into one TLS record (D20), so the payload is
+  // never copied into a frame buffer of ours.
+  std::string header;
+  WebSocketFramer::appendHeader(opcode, payload.size(), header);
+  inner_->send(header);
+  inner_->send(payload);
 }
 
 void WebSocketStream::startTls(std::shared_ptr<net::TlsServerContext> /*context*/) {
@@ -70,9 +68,9 @@ void WebSocketStream::closeWith(CloseCode code, std::string_view reason) {
   framer_.stop();
   if (!closeSent_) {
     closeSent_ = true;
-    frame_.clear();
-    WebSocketFramer::appendClose(code, reason, frame_);
-    inner_->send(frame_);
+    std::string frame;
+    WebSocketFramer::appendClose(code, reason, frame);
+    inner_->send(frame);
   }
   inner_->close();
 }
@@ -100,13 +98,10 @@ void WebSocketStream::onClose(std::uint16_t code, std::string_view /*reason*/) {
   // RFC 6455 5.5.1: answer with a close frame, echoing the status code.
   if (!closeSent_) {
     closeSent_ = true;
-    frame_.clear();
-    if (code == 1005) {
-      WebSocketFramer::appendClose(CloseCode::none, {}, frame_);
-    } else {
-      WebSocketFramer::appendClose(static_cast<CloseCode>(code), {}, frame_);
-    }
-    inner_->send(frame_);
+    std::string frame;
+    WebSocketFramer::appendClose(code == 1005 ? CloseCode::none : static_cast<CloseCode>(code), {},
+                                 frame);
+    inner_->send(frame);
   }
   inner_->close();
 }

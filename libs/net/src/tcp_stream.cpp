@@ -110,22 +110,28 @@ void StreamCore<Protocol>::start(ByteStreamHandler* handler,
 template <class Protocol>
 void StreamCore<Protocol>::send(std::string_view bytes) {
   if (phase_ == Phase::closed || closing_ || bytes.empty()) return;
-  auto self = this->shared_from_this();
-  const CallerScope scope(callerDepth_);
-  if (out_.empty() && (phase_ == Phase::plain || phase_ == Phase::tls)) {
-    // The usual case: the socket takes everything and nothing is copied.
-    unsigned need = kNone;
-    const std::size_t sent = writeSome(bytes.data(), bytes.size(), need);
-    if (phase_ == Phase::closed || sent == bytes.size()) return;
-    // TLS: OpenSSL may hold an encrypted record of the rest; the retry passes
-    // the same bytes from the queue (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER).
-    out_.assign(bytes.substr(sent));
-    outSent_ = 0;
-    waitFor(need);
+  out_.append(bytes);
+  if (writeWaiting_) return;  // the socket's writability drives the queue
+  if (phase_ == Phase::plain || phase_ == Phase::tls) {
+    // Coalesce: everything queued during this turn of the loop (a burst of
+    // stanzas to one recipient, a reply and its pushes) leaves in one TLS
+    // record and one send() when the turn ends, instead of one each.
+    postFlush();
     return;
   }
-  out_.append(bytes);
-  if (!writeWaiting_) drive(false);
+  auto self = this->shared_from_this();
+  const CallerScope scope(callerDepth_);
+  drive(false);
+}
+
+template <class Protocol>
+void StreamCore<Protocol>::postFlush() {
+  if (flushPosted_) return;
+  flushPosted_ = true;
+  asio::post(socket_.get_executor(), [self = this->shared_from_this()] {
+    self->flushPosted_ = false;
+    if (!self->writeWaiting_) self->drive(false);
+  });
 }
 
 template <class Protocol>
@@ -175,6 +181,9 @@ void StreamCore<Protocol>::abort(std::string_view reason) {
 template <class Protocol>
 void StreamCore<Protocol>::detach() {
   handler_ = nullptr;
+  // What the owner sent last (a stream error before dropping the stream)
+  // still gets the socket's one chance to take it.
+  if (phase_ == Phase::plain || phase_ == Phase::tls) writeQueued();
   finish("detached");
 }
 

@@ -71,6 +71,7 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
   void waitFor(unsigned need);
   void onReady(const boost::system::error_code& ec);
   void postRead();
+  void postFlush();
   bool readsWanted() const;
   std::size_t sendableEnd() const;
   void finish(std::string_view reason);
@@ -100,6 +101,7 @@ class StreamCore : public std::enable_shared_from_this<StreamCore<Protocol>> {
   bool readWaiting_ = false;   // an async_wait(read) is outstanding
   bool writeWaiting_ = false;  // an async_wait(write) is outstanding
   bool readPosted_ = false;    // a drive(true) is posted
+  bool flushPosted_ = false;   // a drive(false) is posted to send what this turn queued
   int callerDepth_ = 0;        // inside send(), close(), ... (see CallerScope)
 };
 

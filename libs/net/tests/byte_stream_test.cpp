@@ -79,6 +79,21 @@ TEST(ByteStream, CloseFlushesThenReportsClosedToBothSides) {
   EXPECT_EQ(p.clientSide.received, "</stream:stream>");
 }
 
+// Sends of one loop turn leave together; what was sent just before the owner
+// drops the stream (a stream error, then destruction) still reaches the peer.
+TEST(ByteStream, BytesSentRightBeforeTheStreamIsDroppedStillArrive) {
+  EventLoop loop;
+  Pair p;
+  connectPair(loop, p);
+  for (int i = 0; i < 100; ++i) p.server->send("<message/>");
+  p.server->send("<stream:error/>");
+  p.server.reset();
+  ASSERT_TRUE(runUntil(loop, [&] { return p.clientSide.closed; }));
+  std::string expected;
+  for (int i = 0; i < 100; ++i) expected += "<message/>";
+  EXPECT_EQ(p.clientSide.received, expected + "<stream:error/>");
+}
+
 TEST(ByteStream, StartTlsUpgradesInPlaceWithMatchingChannelBinding) {
   TestCertificate cert;
   ASSERT_TRUE(cert.created());

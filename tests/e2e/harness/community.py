@@ -21,6 +21,13 @@ def community_available() -> bool:
     return keyfed_available() and keyfedctl_available() and bool(KEYNOTE)
 
 
+def minimum_level_policy(level: int) -> str:
+    """A member's KeyNote POLICY: federate only with peers of at least ``level``."""
+    return ('KeyNote-Version: 2\nAuthorizer: "POLICY"\n'
+            'Conditions: app_domain == "keyfed-federation" && '
+            f'@Peer_Level >= {level} -> "true";\n')
+
+
 def keygen(out: Path, name: str) -> None:
     """An Ed25519 KeyNote key pair: out/NAME.pub and out/NAME.key."""
     subprocess.run([KEYNOTE, "keygen", "ed25519-hex:", "256", str(out / f"{name}.pub"),

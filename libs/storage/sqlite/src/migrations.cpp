@@ -163,11 +163,7 @@ ALTER TABLE community_rows ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
 )sql";
 
 const Migration kMigrations[] = {
-    {1, kSchemaV1},
-    {2, kSchemaV2},
-    {3, kSchemaV3},
-    {4, kSchemaV4},
-    {5, kSchemaV5},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "keyfed/base/log.hpp"
+#include "keyfed/clearinghouse/bootstrap.hpp"
 #include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/clearinghouse/deciders.hpp"
 #include "keyfed/clearinghouse/document.hpp"
@@ -47,13 +48,19 @@ class Member {
   void reconfigure(MemberConfig next);
   [[nodiscard]] const MemberConfig& config() const { return view_->config; }
 
-  // A document received from `via` ("pubsub", "fetch", "admin").
+  // A document received from `via` ("pubsub", "fetch", "https", "admin").
   base::Result<Acceptance> accept(std::string_view documentText, std::string_view via);
   [[nodiscard]] const std::optional<TableDocument>& table() const { return view_->table; }
   [[nodiscard]] bool stale() const;
 
-  // Asks the clearinghouse for a subscription and the latest item now.
+  // Asks the clearinghouse for a subscription and the latest item now; and,
+  // with a bootstrap_url, fetches over HTTPS while no fresh table is held
+  // (at start and every `refresh`: the fallback while s2s cannot reach it).
   void fetch();
+  // Fetches over HTTPS now (`keyfedctl clearinghouse fetch`); the attempt
+  // number, or clearinghouse.no-bootstrap-url.
+  base::Result<std::uint64_t> fetchOverHttps(std::string_view why);
+  [[nodiscard]] const BootstrapOutcome& lastBootstrap() const { return bootstrap_.last(); }
   // An iq result or error addressed to one of our hosts: true when it
   // answered a request the member sent.
   bool handleAnswer(const xml::Element& iq);
@@ -67,6 +74,7 @@ class Member {
   std::shared_ptr<const MemberView> view_;
   std::unique_ptr<net::Timer> staleTimer_;
   std::unique_ptr<net::Timer> refreshTimer_;
+  Bootstrap bootstrap_;
   std::string pendingItems_;  // id of the items request in flight
   std::uint64_t nextId_ = 0;
   base::Logger log_{"clearinghouse"};

@@ -7,15 +7,19 @@
 //   notifying the subscribers of each published table; for the member role,
 //   starts the Member, takes event notifications and items results from the
 //   configured clearinghouse. Applies reloaded configurations.
+// - makeTableHttpsModule(): GET kTablePath on the HTTPS listeners answers the
+//   published table (the clearinghouse role; table_https.cpp).
 // - registerClearinghouseAdminCommands(): clearinghouse-set, -remove, -list
-//   (the clearinghouse role), clearinghouse-table and -submit (the member
-//   role) on the admin socket (docs/admin.md).
+//   (the clearinghouse role), clearinghouse-table, -submit and -fetch (the
+//   member role) on the admin socket (docs/admin.md).
 //
 // Composition (apps/keyfed): register the sections with
-// registerClearinghouseConfig() (config.hpp), add the module before s2s, and
-// pass it to registerClearinghouseAdminCommands().
+// registerClearinghouseConfig() (config.hpp), add the module before s2s, add
+// makeTableHttpsModule() with the https module's routes after it, and pass it
+// to registerClearinghouseAdminCommands().
 
 #include <memory>
+#include <string_view>
 
 #include "keyfed/clearinghouse/member.hpp"
 #include "keyfed/clearinghouse/publisher.hpp"
@@ -23,6 +27,9 @@
 
 namespace keyfed::server {
 class AdminService;
+}
+namespace keyfed::http {
+class Router;
 }
 
 namespace keyfed::clearinghouse {
@@ -45,6 +52,13 @@ class ClearinghouseModule final : public server::Module {
 };
 
 std::unique_ptr<ClearinghouseModule> makeClearinghouseModule();
+
+// Where the clearinghouse serves its table over HTTPS.
+inline constexpr std::string_view kTablePath = "/.well-known/keyfed/clearinghouse-table";
+// Serves kTablePath while the clearinghouse role is on; nothing otherwise.
+// Loaded after `clearinghouse`, before the https module.
+std::unique_ptr<server::Module> makeTableHttpsModule(ClearinghouseModule& clearinghouse,
+                                                     http::Router& routes);
 
 void registerClearinghouseAdminCommands(server::AdminService& admin, ClearinghouseModule& module);
 

@@ -31,7 +31,9 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::vector<Header> headers;  // beside Content-Length, Connection and Date, which are added
+  // Beside Content-Length (not on a 304), Connection and, unless the route sets
+  // its own, Cache-Control: no-store, which are added.
+  std::vector<Header> headers;
   std::string body;
 
   // A JSON body (already serialized) with Content-Type application/json.
@@ -39,6 +41,11 @@ struct Response {
   // {"error":{"code":CODE,"message":MESSAGE}}: every error keyfed answers.
   static Response error(int status, std::string_view code, std::string_view message);
 };
+
+// Whether an If-None-Match value ("*", or a list of entity tags, weak or
+// strong) names `etag` (a quoted entity tag, e.g. "\"42\""): the weak
+// comparison of RFC 9110 13.1.2, as a GET's 304 uses it.
+bool ifNoneMatchHits(std::string_view headerValue, std::string_view etag);
 
 // The reason phrase of a status code ("Payload Too Large"), "Unknown" if none.
 std::string_view reasonPhrase(int status);

@@ -68,7 +68,6 @@ class WebSocketStream final : public net::ByteStream,
   net::ByteStreamHandler* handler_ = nullptr;
   WebSocketFramer framer_;
   std::string buffered_;
-  std::string frame_;  // one outgoing frame, reused
   bool closeSent_ = false;
 };
 
