@@ -112,7 +112,7 @@ TEST_F(BlockingCommands, ListOverTheStorageLimitIsRefusedWhole) {
   std::vector<std::string> many;
   for (std::size_t i = 0; i <= limit; ++i)
     many.push_back("u" + std::to_string(i) + "@spam.example");
-  auto answer = command(*alice, "set", items("block", std::move(many)));
+  auto answer = command(*alice, "set", items("block", many));
   EXPECT_EQ(errorCondition(answer), "policy-violation");
   EXPECT_TRUE(listed(*alice).empty());
 }

@@ -62,8 +62,7 @@ inline std::vector<std::string> itemJids(const xml::Element& list) {
 
 class BlockingTest : public ::testing::Test {
  protected:
-  explicit BlockingTest(std::vector<std::string> domains = {"example.test"})
-      : t(std::move(domains)) {}
+  explicit BlockingTest(const std::vector<std::string>& domains = {"example.test"}) : t(domains) {}
 
   void SetUp() override {
     for (const char* user : {"alice", "bob", "carol"}) t.addUser(user, "example.test");
@@ -93,8 +92,8 @@ class BlockingTest : public ::testing::Test {
     return xml::Element();
   }
 
-  void block(TestClientSession& client, std::vector<std::string> jids) {
-    auto answer = command(client, "set", items("block", std::move(jids)));
+  void block(TestClientSession& client, const std::vector<std::string>& jids) {
+    auto answer = command(client, "set", items("block", jids));
     ASSERT_EQ(answer.attr("type"), "result") << errorCondition(answer);
   }
 

@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kStates = "http://jabber.org/protocol/chatstates";
 
 xml::Element stanza(std::string_view name, std::string_view type = {}) {
-  xml::Element s(std::string(name), std::string(xmpp::ns::client));
+  xml::Element s{std::string(name), std::string(xmpp::ns::client)};
   if (!type.empty()) s.setAttr("type", type);
   return s;
 }
