@@ -16,7 +16,9 @@ using testing::kT0;
 using testing::peer;
 using testing::table;
 
-const std::vector<Row> kRows = {{"l2.test", 2, {}, std::nullopt}, {"l3.test", 3, {}, std::nullopt}};
+std::vector<Row> rows() {
+  return {{"l2.test", 2, {}, std::nullopt}, {"l3.test", 3, {}, std::nullopt}};
+}
 
 class MemberTest : public testing::ModuleFixture {
  protected:
@@ -45,7 +47,7 @@ TEST_F(MemberTest, AtStartItSubscribesAndFetchesFromItsServerJid) {
 
 TEST_F(MemberTest, AFetchedTableIsStoredAndDecides) {
   const auto generation = server_->server->policy().generation();
-  xml::Element answer = makeItemsResult(sent_[1], 3, toJson(table(3, kRows)));
+  xml::Element answer = makeItemsResult(sent_[1], 3, toJson(table(3, rows())));
   answer.setAttr("from", "ch.test").setAttr("to", "m1.test");
   receive(std::move(answer));
   ASSERT_TRUE(member().table().has_value());
@@ -61,7 +63,7 @@ TEST_F(MemberTest, AFetchedTableIsStoredAndDecides) {
 }
 
 TEST_F(MemberTest, APushedTableReplacesTheHeldOneAndLowersALevel) {
-  receive(makeNotification("ch.test", "m1.test", 3, toJson(table(3, kRows))));
+  receive(makeNotification("ch.test", "m1.test", 3, toJson(table(3, rows()))));
   EXPECT_TRUE(allowed("l3.test"));
   receive(makeNotification("ch.test", "m1.test", 4,
                            toJson(table(4, {{"l3.test", 2, {}, std::nullopt}}))));
@@ -70,22 +72,22 @@ TEST_F(MemberTest, APushedTableReplacesTheHeldOneAndLowersALevel) {
 }
 
 TEST_F(MemberTest, ANotificationFromAnyoneElseIsIgnored) {
-  receive(makeNotification("rogue.test", "m1.test", 3, toJson(table(3, kRows))));
+  receive(makeNotification("rogue.test", "m1.test", 3, toJson(table(3, rows()))));
   EXPECT_FALSE(member().table().has_value());
 }
 
 TEST_F(MemberTest, ForgeriesReplaysAndStaleTablesAreRefusedAndAudited) {
-  ASSERT_TRUE(member().accept(toJson(table(5, kRows)), "admin").has_value());
-  auto forged = member().accept(toJson(table(6, kRows, kT0, 3600, "rogue")), "pubsub");
+  ASSERT_TRUE(member().accept(toJson(table(5, rows())), "admin").has_value());
+  auto forged = member().accept(toJson(table(6, rows(), kT0, 3600, "rogue")), "pubsub");
   EXPECT_EQ(forged.error().code, errc::kSigner);
-  auto lower = member().accept(toJson(table(4, kRows)), "pubsub");
+  auto lower = member().accept(toJson(table(4, rows())), "pubsub");
   EXPECT_EQ(lower.error().code, errc::kReplay);
   auto sameVersionOtherRows = member().accept(toJson(table(5, {})), "pubsub");
   EXPECT_EQ(sameVersionOtherRows.error().code, errc::kReplay);
-  auto same = member().accept(toJson(table(5, kRows)), "fetch");
+  auto same = member().accept(toJson(table(5, rows())), "fetch");
   ASSERT_TRUE(same.has_value());
   EXPECT_EQ(*same, Acceptance::unchanged);
-  auto stale = member().accept(toJson(table(6, kRows, kT0 - 7200, 3600)), "pubsub");
+  auto stale = member().accept(toJson(table(6, rows(), kT0 - 7200, 3600)), "pubsub");
   EXPECT_EQ(stale.error().code, errc::kExpired);
   EXPECT_EQ(member().accept("{\"version\":9}", "pubsub").error().code, errc::kMalformed);
   EXPECT_EQ(member().table()->version, 5);
@@ -93,7 +95,7 @@ TEST_F(MemberTest, ForgeriesReplaysAndStaleTablesAreRefusedAndAudited) {
 }
 
 TEST_F(MemberTest, AStaleTableClosesUnlessConfiguredToBeKept) {
-  ASSERT_TRUE(member().accept(toJson(table(5, kRows)), "admin").has_value());
+  ASSERT_TRUE(member().accept(toJson(table(5, rows())), "admin").has_value());
   server_->clock.setWall(base::fromUnixSeconds(kT0 + 3600));
   EXPECT_TRUE(member().stale());
   EXPECT_FALSE(allowed("l3.test"));
@@ -104,7 +106,7 @@ TEST_F(MemberTest, AStaleTableClosesUnlessConfiguredToBeKept) {
 }
 
 TEST_F(MemberTest, ANewKeyInTheConfigDisownsTheHeldTable) {
-  ASSERT_TRUE(member().accept(toJson(table(5, kRows)), "admin").has_value());
+  ASSERT_TRUE(member().accept(toJson(table(5, rows())), "admin").has_value());
   MemberConfig rotated = memberConfig(3);
   rotated.publicKey = testing::key("rogue").publicKey;
   member().reconfigure(rotated);
