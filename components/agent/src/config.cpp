@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 constexpr std::uintmax_t kMaxPolicyFileBytes = 1 << 20;
 // A key or credential file of automatic mode (the request limits are 64 KiB).
-constexpr std::uintmax_t kMaxRequestFileBytes = 64 * 1024;
+constexpr std::uintmax_t kMaxRequestFileBytes = std::uintmax_t{64} * 1024;
 
 base::Result<std::string> readSmallFile(const std::filesystem::path& file,
                                         std::uintmax_t maxBytes) {
@@ -144,8 +144,8 @@ AgentConfig parseAgentConfig(config::TableReader& t) {
   c.httpsBurst = static_cast<std::size_t>(
       t.integer("https_burst", static_cast<std::int64_t>(c.httpsBurst), 1, 10000));
   c.httpsInterval = t.seconds("https_interval", c.httpsInterval, 1s, 24h);
-  c.auditMaxAge =
-      std::chrono::days(t.integer("audit_max_age_days", c.auditMaxAge.count(), 0, 100 * 366));
+  c.auditMaxAge = std::chrono::days(
+      t.integer("audit_max_age_days", c.auditMaxAge.count(), 0, std::int64_t{100} * 366));
   c.auditMaxRows = static_cast<std::size_t>(
       t.integer("audit_max_rows", static_cast<std::int64_t>(c.auditMaxRows), 0, 1'000'000'000));
   c.auditPruneInterval = t.seconds("audit_prune_interval", c.auditPruneInterval, 1s, 7 * 24h);

@@ -13,17 +13,19 @@ using testing::key;
 using testing::kT0;
 using testing::table;
 
-const std::vector<Row> kRows = {
-    {"b.test", 2, {}, std::nullopt},
-    {"a.test", 3, {"127.0.0.1", "10.0.0.0/8"}, kT0 + 60},
-};
+std::vector<Row> rows() {
+  return {
+      {"b.test", 2, {}, std::nullopt},
+      {"a.test", 3, {"127.0.0.1", "10.0.0.0/8"}, kT0 + 60},
+  };
+}
 
 Expectation expected(const std::string& signer = "ch") {
   return {"ch.test", key(signer).publicKey};
 }
 
 TEST(TableDocument, SignedDocumentReadsBackAndVerifies) {
-  const TableDocument d = table(7, kRows);
+  const TableDocument d = table(7, rows());
   const std::string text = toJson(d);
   EXPECT_EQ(text.rfind("{\"clearinghouse\":\"ch.test\",\"expires\":", 0), 0U) << text;
   EXPECT_NE(text.find("\"rows\":[{\"addresses\":[\"127.0.0.1\",\"10.0.0.0/8\"],\"domain\":"
@@ -48,7 +50,7 @@ TEST(TableDocument, AnRsaKeySignsToo) {
   d.version = 1;
   d.issued = kT0;
   d.expires = kT0 + 10;
-  d.rows = kRows;
+  d.rows = rows();
   ASSERT_TRUE(signDocument(d, key("rsa", "rsa-hex:").privateKey).has_value());
   EXPECT_TRUE(d.signature.starts_with("sig-rsa-sha256-hex:"));
   auto parsed = parseDocument(toJson(d));
@@ -57,7 +59,7 @@ TEST(TableDocument, AnRsaKeySignsToo) {
 }
 
 TEST(TableDocument, AChangedLevelBreaksTheSignature) {
-  std::string text = toJson(table(7, kRows));
+  std::string text = toJson(table(7, rows()));
   const auto at = text.find("\"level\":2");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 9, "\"level\":3");
@@ -69,10 +71,10 @@ TEST(TableDocument, AChangedLevelBreaksTheSignature) {
 }
 
 TEST(TableDocument, AnotherKeyOrAnotherClearinghouseIsRefused) {
-  auto rogue = parseDocument(toJson(table(7, kRows, kT0, 3600, "rogue")));
+  auto rogue = parseDocument(toJson(table(7, rows(), kT0, 3600, "rogue")));
   ASSERT_TRUE(rogue.has_value());
   EXPECT_EQ(verifyDocument(*rogue, expected()).error().code, errc::kSigner);
-  auto genuine = parseDocument(toJson(table(7, kRows)));
+  auto genuine = parseDocument(toJson(table(7, rows())));
   ASSERT_TRUE(genuine.has_value());
   EXPECT_EQ(verifyDocument(*genuine, {"other.test", key("ch").publicKey}).error().code,
             errc::kSigner);
@@ -82,7 +84,7 @@ TEST(TableDocument, AnotherKeyOrAnotherClearinghouseIsRefused) {
 }
 
 TEST(TableDocument, StrictReadingRefusesWhatIsNotTheFormat) {
-  const std::string good = toJson(table(7, kRows));
+  const std::string good = toJson(table(7, rows()));
   auto malformed = [](const std::string& text) {
     auto parsed = parseDocument(text);
     return !parsed.has_value() && parsed.error().code == errc::kMalformed;
