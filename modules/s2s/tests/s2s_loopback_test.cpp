@@ -84,13 +84,13 @@ class S2sLoopback : public ::testing::Test {
     portB = freePort();
   }
 
-  void makePeers(S2sConfig a, S2sConfig b, std::vector<std::string> domainsA = {"a.test"}) {
+  void makePeers(S2sConfig a, S2sConfig b, const std::vector<std::string>& domainsA = {"a.test"}) {
     a.routes.push_back({"b.test", "127.0.0.1", portB, false});
     b.routes.push_back({"a.test", "127.0.0.1", portA, false});
     for (const auto& d : domainsA) {
       if (d != "a.test") b.routes.push_back({d, "127.0.0.1", portA, false});
     }
-    peerA = std::make_unique<Peer>(std::move(domainsA), portA, std::move(a));
+    peerA = std::make_unique<Peer>(domainsA, portA, std::move(a));
     peerB = std::make_unique<Peer>(std::vector<std::string>{"b.test"}, portB, std::move(b));
     peerA->start();
     peerB->start();
