@@ -263,6 +263,9 @@ TEST_F(TlsStream, ReadThatMustAnswerAKeyUpdateKeepsBothDirectionsFlowing) {
   onServerData_ = [this](std::string_view) { server_->send("pong"); };
   listen();
   std::atomic<bool> peerDone = false;
+  // The peer keeps its connection open until the stream's state is checked:
+  // its close would otherwise race with that check.
+  std::atomic<bool> mayClose = false;
   std::string reply;
   bool steps = false;
   std::thread peer([&] {
@@ -273,15 +276,19 @@ TEST_F(TlsStream, ReadThatMustAnswerAKeyUpdateKeepsBothDirectionsFlowing) {
     steps = steps && client.requestKeyUpdate() && client.write("ping");
     reply += client.read(4);
     peerDone = true;
+    while (!mayClose) std::this_thread::sleep_for(1ms);
   });
   const bool finished = runUntil(
       loop_, [&] { return peerDone.load(); }, kTransfer);
+  const bool closedWhileOpen = serverSide_ && serverSide_->closed;
+  const std::string closedReason = serverSide_ ? serverSide_->closedReason : "";
+  mayClose = true;
   peer.join();
   ASSERT_TRUE(finished);
   EXPECT_TRUE(steps);
   EXPECT_EQ(reply, "pongpong");
   EXPECT_EQ(serverSide_->received, "pingping");
-  EXPECT_FALSE(serverSide_->closed) << serverSide_->closedReason;
+  EXPECT_FALSE(closedWhileOpen) << closedReason;
 }
 
 TEST_F(TlsStream, ManyWritesWhileBlockedKeepTheirOrder) {
