@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "keyfed/base/log.hpp"
@@ -98,7 +99,17 @@ void Connection::process() {
 bool Connection::routeHeader() {
   const Request& request = parser_.request();
   route_ = owner_.router().find(request.method, request.path);
-  const std::size_t limit = route_ != nullptr ? route_->maxBodyBytes : 0;
+  std::size_t limit = route_ != nullptr ? route_->maxBodyBytes : 0;
+  if (route_ != nullptr && route_->checkHeader) {
+    HeaderVerdict verdict = route_->checkHeader(request);
+    if (verdict.refusal) {
+      httpLog().info("{}: {} {} refused from its header ({})", remote_, request.method,
+                     request.path, verdict.refusal->status);
+      send(*verdict.refusal, false);
+      return false;
+    }
+    limit = std::min(limit, verdict.maxBodyBytes);
+  }
   if (!parser_.setBodyLimit(limit)) {
     // The body is too large for the route, or there is none: answer without
     // reading it, and close (the unread body would be taken as a request).

@@ -101,6 +101,40 @@ TEST_F(HttpServerTest, OversizeBodyIs413AndMalformedInput400BothClosing) {
   }
 }
 
+// A route that admits a body only to requests its header check approves:
+// "/put/ok" may send 3 bytes, anything else is refused before its body.
+TEST_F(HttpServerTest, AHeaderCheckRefusesBeforeTheBodyOrNarrowsItsLimit) {
+  int handled = 0;
+  Route put{"PUT", "/put/*", 64, [&](const Request& r) {
+              ++handled;
+              return Response::json(201, "{\"got\":\"" + r.body + "\"}");
+            }};
+  put.checkHeader = [](const Request& header) {
+    if (header.path == "/put/ok") return HeaderVerdict{std::nullopt, 3};
+    return HeaderVerdict{Response::error(403, "test.no-slot", "no such slot"), 0};
+  };
+  ASSERT_TRUE(router.add(std::move(put)));
+  serve();
+
+  auto ok = connect();
+  ok->stream->send("PUT /put/ok HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc");
+  ASSERT_TRUE(runUntil(loop, [&] { return ok->received.find("abc") != std::string::npos; }));
+  EXPECT_TRUE(ok->received.starts_with("HTTP/1.1 201 ")) << ok->received;
+
+  // Within the route's 64 bytes, but more than the check allowed.
+  auto large = connect();
+  large->stream->send("PUT /put/ok HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n");
+  ASSERT_TRUE(runUntil(loop, [&] { return large->closed; }));
+  EXPECT_TRUE(large->received.starts_with("HTTP/1.1 413 ")) << large->received;
+
+  auto refused = connect();
+  refused->stream->send("PUT /put/other HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n");
+  ASSERT_TRUE(runUntil(loop, [&] { return refused->closed; }));
+  EXPECT_TRUE(refused->received.starts_with("HTTP/1.1 403 ")) << refused->received;
+  EXPECT_NE(refused->received.find("test.no-slot"), std::string::npos);
+  EXPECT_EQ(handled, 1);
+}
+
 TEST_F(HttpServerTest, AHandlerExceptionIs500NotACrash) {
   serve();
   auto c = connect();

@@ -41,6 +41,21 @@ void addFeatures(xml::Element& query, const std::vector<std::string>& features) 
   }
 }
 
+// <x xmlns='jabber:x:data' type='result'> with a hidden FORM_TYPE (XEP-0128).
+void addForm(xml::Element& query, const server::DiscoForm& form) {
+  constexpr std::string_view kData = "jabber:x:data";
+  auto& x = query.addChild("x", std::string(kData));
+  x.setAttr("type", "result");
+  auto addField = [&x, kData](std::string_view var, std::string_view value) -> xml::Element& {
+    auto& field = x.addChild("field", std::string(kData));
+    field.setAttr("var", var);
+    field.addChild("value", std::string(kData)).addText(value);
+    return field;
+  };
+  addField("FORM_TYPE", form.formType).setAttr("type", "hidden");
+  for (const auto& [var, value] : form.fields) addField(var, value);
+}
+
 bool hostInfo(StanzaEvent& e) {
   const xml::Element* request = discoQuery(e, xmpp::ns::discoInfo);
   if (request == nullptr) return false;
@@ -52,6 +67,7 @@ bool hostInfo(StanzaEvent& e) {
   xml::Element query("query", std::string(xmpp::ns::discoInfo));
   for (const auto& identity : disco.serverIdentities()) addIdentity(query, identity);
   addFeatures(query, disco.serverFeatures());
+  for (const auto& form : disco.serverForms()) addForm(query, form);
   e.server.route(xmpp::makeIqResult(e.stanza, std::move(query)));
   return true;
 }

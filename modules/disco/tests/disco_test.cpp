@@ -61,6 +61,7 @@ class DiscoTest : public ::testing::Test {
     t.server->disco().addAccountFeature("urn:example:account-feature");
     t.server->disco().addServerItem({"upload.example.test", "File upload"});
     t.server->disco().addServerItem({"rooms.example.test", ""});
+    t.server->disco().addServerForm({"urn:example:form", {{"max-size", "42"}}});
     std::vector<std::unique_ptr<server::Module>> modules;
     modules.push_back(makeDiscoModule());
     ASSERT_TRUE(t.start(std::move(modules)));
@@ -97,6 +98,23 @@ TEST_F(DiscoTest, ServerInfoListsIdentityAndEveryRegisteredFeature) {
   EXPECT_TRUE(contains(vars, "urn:example:server-feature"));
   EXPECT_FALSE(contains(vars, "urn:example:account-feature"));
   EXPECT_TRUE(std::is_sorted(vars.begin(), vars.end()));
+}
+
+TEST_F(DiscoTest, ServerInfoCarriesRegisteredExtensionForms) {
+  alice->sendToServer(discoRequest("example.test", xmpp::ns::discoInfo));
+  auto reply = answer();
+  const xml::Element* query = reply.child("query", xmpp::ns::discoInfo);
+  ASSERT_NE(query, nullptr);
+  const xml::Element* form = query->child("x", "jabber:x:data");
+  ASSERT_NE(form, nullptr);
+  EXPECT_EQ(form->attr("type"), "result");
+  std::vector<std::tuple<std::string, std::string, std::string>> fields;
+  for (const auto& field : form->children("field", "jabber:x:data")) {
+    fields.emplace_back(field.attr("var"), field.attr("type"),
+                        field.childText("value", "jabber:x:data"));
+  }
+  EXPECT_EQ(fields, (std::vector<std::tuple<std::string, std::string, std::string>>{
+                        {"FORM_TYPE", "hidden", "urn:example:form"}, {"max-size", "", "42"}}));
 }
 
 TEST_F(DiscoTest, EveryVirtualHostAnswersForItself) {

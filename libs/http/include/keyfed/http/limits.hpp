@@ -15,8 +15,11 @@ struct Limits {
   std::size_t headerBytes = std::size_t{16} * 1024;
   // Header fields: 431 beyond.
   std::size_t headerCount = 64;
-  // The largest body any route accepts: 413 beyond.
-  std::size_t bodyBytes = std::size_t{1024} * 1024;
+  // The largest body any route accepts: 413 beyond. Only a cap: every route
+  // names its own (far smaller) limit, and the one large route, the upload
+  // PUT, admits a body only with a slot; so the default leaves room for
+  // [upload]'s default 10 MiB files.
+  std::size_t bodyBytes = std::size_t{16} * 1024 * 1024;
   // From the first byte of a request to its last: 408 beyond (slow senders).
   std::chrono::seconds requestTimeout{10};
   // Keep-alive: how long an idle connection waits for its next request.

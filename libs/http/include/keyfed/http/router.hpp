@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,12 @@ class ByteStream;
 namespace keyfed::http {
 
 using Handler = std::function<Response(const Request&)>;
+
+// What a route's header check decides before any of the body is read.
+struct HeaderVerdict {
+  std::optional<Response> refusal;  // set: answered at once, the connection closes
+  std::size_t maxBodyBytes = 0;     // otherwise: the body this request may send
+};
 using UpgradeHandler = std::function<void(const Request&, std::unique_ptr<net::ByteStream> stream,
                                           std::string buffered)>;
 
@@ -41,6 +48,11 @@ struct Route {
   // Set for a WebSocket route (method GET, no body): `handler` is not used.
   UpgradeHandler upgrade = {};
   std::string subprotocol = {};  // the Sec-WebSocket-Protocol a client must offer ("xmpp")
+  // Optional: decides from the header alone whether this request may send a
+  // body, and how large (never above maxBodyBytes). An HTTP upload URL uses
+  // it: its slot says exactly how many bytes may come, so a stranger cannot
+  // make the server buffer a body at all.
+  std::function<HeaderVerdict(const Request& header)> checkHeader = {};
 };
 
 class Router {

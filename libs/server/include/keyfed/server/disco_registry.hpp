@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace keyfed::server {
@@ -14,6 +15,13 @@ struct DiscoIdentity {
   std::string type;      // "im"
   std::string name;      // "keyfed"
   bool operator==(const DiscoIdentity&) const = default;
+};
+
+// A service discovery extension form (XEP-0128): a FORM_TYPE and its
+// fields, each with one value (e.g. XEP-0363's max-file-size).
+struct DiscoForm {
+  std::string formType;
+  std::vector<std::pair<std::string, std::string>> fields;  // var, value
 };
 
 struct DiscoItem {
@@ -28,18 +36,21 @@ class DiscoRegistry {
   // Features of every account's bare JID (e.g. PEP, MAM).
   void addAccountFeature(std::string_view feature);
   void addServerItem(DiscoItem item);
+  void addServerForm(DiscoForm form) { forms_.push_back(std::move(form)); }
 
   // Sorted, without duplicates.
   [[nodiscard]] const std::vector<std::string>& serverFeatures() const { return serverFeatures_; }
   [[nodiscard]] const std::vector<std::string>& accountFeatures() const { return accountFeatures_; }
   [[nodiscard]] const std::vector<DiscoIdentity>& serverIdentities() const { return identities_; }
   [[nodiscard]] const std::vector<DiscoItem>& serverItems() const { return items_; }
+  [[nodiscard]] const std::vector<DiscoForm>& serverForms() const { return forms_; }
 
  private:
   std::vector<std::string> serverFeatures_;
   std::vector<std::string> accountFeatures_;
   std::vector<DiscoIdentity> identities_;
   std::vector<DiscoItem> items_;
+  std::vector<DiscoForm> forms_;
 };
 
 }  // namespace keyfed::server

@@ -6,7 +6,7 @@
 //   max_request_line = 8192       # bytes; 414 beyond
 //   max_header_bytes = 16384      # request line + header fields; 431 beyond
 //   max_headers = 64              # header fields; 431 beyond
-//   max_body_bytes = 1048576      # the largest body any URL takes; 413 beyond
+//   max_body_bytes = 16777216     # the largest body any URL takes; 413 beyond
 //   request_timeout = 10          # seconds from a request's first byte to its last; 408
 //   idle_timeout = 30             # seconds a kept-alive connection waits for a request
 //   max_connections = 1024
