@@ -13,6 +13,7 @@
 #include "keyfed/modules/s2s.hpp"
 #include "keyfed/modules/sm.hpp"
 #include "keyfed/modules/time.hpp"
+#include "keyfed/modules/upload.hpp"
 #include "keyfed/modules/vcard.hpp"
 #include "keyfed/modules/version.hpp"
 
@@ -51,6 +52,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   http::Router& httpsRoutes = https->routes();
   server.addModule(agent::makeFacHttpsModule(agentModule, httpsRoutes));
   server.addModule(clearinghouse::makeTableHttpsModule(clearinghouseModule, httpsRoutes));
+  // XEP-0363: slots over XMPP, files on the https routes ([upload], docs/upload.md).
+  server.addModule(modules::makeUploadModule(&httpsRoutes));
   server.addModule(std::move(https));
   server.addModule(modules::makeS2sModule());
   // c2s adds XMPP over WebSocket and host-meta to the https routes ([websocket]).

@@ -5,6 +5,7 @@
 #include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
+#include "keyfed/modules/upload_config.hpp"
 #include "keyfed/modules/websocket_config.hpp"
 
 namespace keyfed::app {
@@ -15,6 +16,7 @@ config::SectionRegistry configSections() {
   (void)modules::registerSmConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
+  (void)modules::registerUploadConfig(registry);
   (void)agent::registerAgentConfig(registry);
   (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;
