@@ -62,7 +62,7 @@ class MucRooms(MucCase, ServerTestCase):
         alice, bob, carol = [await self.occupant(n) for n in ("alice", "bob", "carol")]
         await self.create_room(alice, room, "alice")
         _pres, _subject, occupants, _history = await self.join(bob, room, "bob")
-        self.assertEqual([str(p["from"]) for p in occupants], [f"{room}/alice"])
+        self.assertIn(f"{room}/alice", [str(p["from"]) for p in occupants])
         await self.join(carol, room, "carol")
         for sender, nick in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
             sender.send_message(mto=room, mbody=f"hi from {nick}", mtype="groupchat")
