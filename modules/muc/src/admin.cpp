@@ -244,7 +244,9 @@ void MucService::ownerSet(server::StanzaEvent& e, Room& room, const xml::Element
 void MucService::destroy(Room& room, const xml::Element* request) {
   for (const auto& o : room.occupants()) {
     xml::Element p("presence", std::string(xmpp::ns::client));
-    p.setAttr("from", room.jid().full() + "/" + o.nick);
+    std::string from = room.jid().full();
+    from.append("/").append(o.nick);
+    p.setAttr("from", from);
     p.setAttr("to", o.jid.full());
     p.setAttr("type", "unavailable");
     auto& x = p.addChild("x", std::string(ns::user));

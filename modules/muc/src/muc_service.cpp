@@ -9,7 +9,6 @@
 
 namespace keyfed::modules::muc {
 
-using xmpp::StanzaErrorCondition;
 using xmpp::StanzaKind;
 
 xml::Element userX(std::initializer_list<int> codes) {
