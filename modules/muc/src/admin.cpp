@@ -219,6 +219,7 @@ void MucService::ownerSet(server::StanzaEvent& e, Room& room, const xml::Element
     return;
   }
   const bool wasPersistent = room.config().persistent && !room.locked();
+  const bool becameMembersOnly = next->membersOnly && !room.config().membersOnly;
   room.setConfig(std::move(*next));
   room.unlock();
   e.server.route(xmpp::makeIqResult(e.stanza));
@@ -227,6 +228,19 @@ void MucService::ownerSet(server::StanzaEvent& e, Room& room, const xml::Element
   } else if (wasPersistent) {
     if (auto r = server_.storage().mucRooms().removeRoom(room.jid().bareView()); !r) {
       log_.error("removing room {}: {}", room.jid().bareView(), r.error().describe());
+    }
+  }
+  if (becameMembersOnly) {
+    // XEP-0045 status 322: occupants who are not members leave a room
+    // that has just become members-only.
+    std::vector<std::string> outsiders;
+    for (const auto& o : room.occupants()) {
+      if (room.affiliationOf(o) < Affiliation::member) outsiders.push_back(o.nick);
+    }
+    const std::string jid(room.jid().bareView());
+    for (const auto& nick : outsiders) {
+      expel(room, nick, 322, {}, {});
+      if (findRoom(jid) == nullptr) return;  // nobody was left: a temporary room is gone
     }
   }
   // XEP-0045 10.2.1: occupants learn that the configuration changed (104).

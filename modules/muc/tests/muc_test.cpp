@@ -265,6 +265,17 @@ TEST_F(MucTest, MembersOnlyRefusesUntilTheOwnerAddsTheMember) {
   EXPECT_EQ(errorOf(lastIq(*carol)), "forbidden");
 }
 
+TEST_F(MucTest, SwitchingToMembersOnlyRemovesNonMembers) {
+  openRoomWithBob();
+  ASSERT_EQ(configure(*alice, {{"membersonly", "1"}}).attr("type"), "result");
+  auto got = bob->take();
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got[0].attr("type"), "unavailable");
+  EXPECT_EQ(statusCodes(got[0]), (std::vector<std::string>{"322", "110"}));
+  bob->sendToServer(groupchat("still in?"));
+  EXPECT_EQ(errorOf(bob->take().at(0)), "not-acceptable");
+}
+
 TEST_F(MucTest, PasswordProtectedRoom) {
   alice->sendToServer(joinPresence("alice"));
   ASSERT_EQ(configure(*alice, {{"passwordprotectedroom", "1"}, {"roomsecret", "open sesame"}})
