@@ -28,7 +28,8 @@ HistoryRequest HistoryRequest::from(const xml::Element* history) {
   r.maxChars = count(*history, "maxchars");
   if (auto s = count(*history, "seconds")) {
     // Anything beyond a year means "everything kept" and cannot overflow the clock.
-    r.seconds = std::chrono::seconds(std::min<std::size_t>(*s, 366U * 24 * 3600));
+    constexpr std::size_t kYear = std::size_t{366} * 24 * 3600;
+    r.seconds = std::chrono::seconds(std::min(*s, kYear));
   }
   return r;
 }

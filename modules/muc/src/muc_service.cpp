@@ -98,6 +98,7 @@ void MucService::persist(const Room& room) {
   storage::StoredRoom stored;
   stored.jid = std::string(room.jid().bareView());
   stored.config = serializeConfig(room.config());
+  stored.affiliations.reserve(room.affiliations().size());
   for (const auto& [jid, affiliation] : room.affiliations()) {
     stored.affiliations.push_back({jid, std::string(toString(affiliation))});
   }

@@ -27,7 +27,8 @@ xml::Element storedPresence(const xml::Element& sent) {
 
 xmpp::Jid occupantJid(const Room& room, std::string_view nick) {
   auto jid = room.jid().withResource(nick);
-  return jid ? std::move(*jid) : room.jid();
+  if (!jid) return room.jid();  // a nickname is a valid resource: not expected
+  return std::move(*jid);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ xml::Element message(std::string_view body) {
 
 std::vector<std::string> bodies(const std::vector<const History::Entry*>& entries) {
   std::vector<std::string> out;
+  out.reserve(entries.size());
   for (const auto* e : entries) out.push_back(e->message.childText("body", "jabber:client"));
   return out;
 }

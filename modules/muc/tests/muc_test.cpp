@@ -82,7 +82,7 @@ class MucTest : public ::testing::Test {
 
   // Submits a configuration form (empty: the instant room).
   xml::Element configure(TestClientSession& owner,
-                         std::vector<std::pair<std::string, std::string>> fields = {}) {
+                         const std::vector<std::pair<std::string, std::string>>& fields = {}) {
     xml::Element query("query", std::string(ns::owner));
     auto& x = query.addChild("x", std::string(ns::dataForms));
     x.setAttr("type", "submit");

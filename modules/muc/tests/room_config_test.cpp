@@ -10,7 +10,7 @@ namespace {
 
 const ConfigBounds kBounds{100, 20};
 
-xml::Element submit(std::vector<std::pair<std::string, std::string>> fields,
+xml::Element submit(const std::vector<std::pair<std::string, std::string>>& fields,
                     std::string_view formType = ns::roomConfig) {
   xml::Element x("x", std::string(ns::dataForms));
   x.setAttr("type", "submit");
