@@ -6,6 +6,7 @@
 #include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/https.hpp"
+#include "keyfed/modules/muc.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
@@ -36,6 +37,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeCarbonsModule());
   server.addModule(modules::makeCsiModule());
   server.addModule(modules::makeSmModule());
+  // XEP-0045 on its own component domain (docs/muc.md; off unless [muc] enabled).
+  server.addModule(modules::makeMucModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;

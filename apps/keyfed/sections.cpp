@@ -3,6 +3,7 @@
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/https_config.hpp"
+#include "keyfed/modules/muc_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/upload_config.hpp"
@@ -14,6 +15,7 @@ config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
   (void)modules::registerSmConfig(registry);
+  (void)modules::registerMucConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)modules::registerUploadConfig(registry);

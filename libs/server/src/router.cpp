@@ -77,6 +77,7 @@ void Server::processFromClient(ClientSession& client, xml::Element&& stanza) {
     if (kind == StanzaKind::presence) return;  // broadcast: the presence module's job
     if (kind == StanzaKind::message) stanza.setAttr("to", event.to.full());
   }
+  if (routeToComponent(event)) return;
   if (!isLocalDomain(event.to.domain())) {
     if (!hooks_.stanzas.fire("route/remote", event)) {
       bounce(stanza, StanzaErrorCondition::remoteServerNotFound);
@@ -95,6 +96,7 @@ void Server::route(xml::Element&& stanza, Session* origin) {
   xmpp::Jid from;
   if (auto parsed = xmpp::Jid::parse(stanza.attr("from"))) from = std::move(*parsed);
   StanzaEvent event{*this, stanza, origin, std::move(from), std::move(*to)};
+  if (routeToComponent(event)) return;
   if (!isLocalDomain(event.to.domain())) {
     if (!hooks_.stanzas.fire("route/remote", event)) {
       bounce(stanza, StanzaErrorCondition::remoteServerNotFound);
@@ -102,6 +104,16 @@ void Server::route(xml::Element&& stanza, Session* origin) {
     return;
   }
   routeLocal(event);
+}
+
+bool Server::routeToComponent(StanzaEvent& event) {
+  if (components_.empty()) return false;
+  const std::string* name = findComponent(event.to.domain());
+  if (name == nullptr) return false;
+  if (!hooks_.stanzas.fire(*name, event)) {
+    bounce(event.stanza, StanzaErrorCondition::serviceUnavailable);
+  }
+  return true;
 }
 
 void Server::routeLocal(StanzaEvent& event) {

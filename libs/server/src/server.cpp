@@ -74,6 +74,27 @@ bool Server::isLocalDomain(std::string_view domain) const {
   return config_->findHost(domain) != nullptr;
 }
 
+base::Result<void> Server::addComponentDomain(std::string_view domain) {
+  if (domain.empty()) return base::fail("server.component", "a component domain is empty");
+  if (isLocalDomain(domain)) {
+    return base::fail("server.component",
+                      "component domain " + std::string(domain) + " is also a virtual host");
+  }
+  if (isComponentDomain(domain)) {
+    return base::fail("server.component",
+                      "component domain " + std::string(domain) + " is served twice");
+  }
+  components_.emplace_back(std::string(domain), "component/" + std::string(domain));
+  return {};
+}
+
+const std::string* Server::findComponent(std::string_view domain) const {
+  for (const auto& [name, event] : components_) {
+    if (name == domain) return &event;
+  }
+  return nullptr;
+}
+
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
   if (shuttingDown_) return;
   shuttingDown_ = true;

@@ -170,5 +170,38 @@ TEST_F(RouterTest, HigherPriorityHandlerStopsDispatch) {
   EXPECT_EQ(order, "high;");
 }
 
+TEST_F(RouterTest, ComponentDomainGetsItsStanzasAndNeverGoesRemote) {
+  ASSERT_TRUE(t.server->addComponentDomain("conference.example.test"));
+  EXPECT_FALSE(t.server->addComponentDomain("conference.example.test"));
+  EXPECT_FALSE(t.server->addComponentDomain("example.test"));
+  bool remote = false;
+  t.server->hooks().stanzas.hook("route/remote", [&](StanzaEvent&) { return remote = true; });
+  std::vector<std::string> seen;
+  t.server->hooks().stanzas.hook("component/conference.example.test", [&](StanzaEvent& e) {
+    seen.push_back(std::string(e.to.full()) + " from " + std::string(e.from.full()));
+    return true;
+  });
+  auto alice = t.connect("alice", "example.test", "a");
+  alice->sendToServer(message("room@conference.example.test", "groupchat"));
+  xml::Element presence("presence", std::string(xmpp::ns::client));
+  presence.setAttr("to", "room@conference.example.test/nick");
+  alice->sendToServer(std::move(presence));
+  t.server->route(message("room@conference.example.test/x"));  // from the server itself
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"room@conference.example.test from alice@example.test/a",
+                                      "room@conference.example.test/nick from alice@example.test/a",
+                                      "room@conference.example.test/x from "}));
+  EXPECT_FALSE(remote);
+}
+
+TEST_F(RouterTest, UnhandledComponentRequestIsServiceUnavailable) {
+  ASSERT_TRUE(t.server->addComponentDomain("conference.example.test"));
+  auto alice = t.connect("alice", "example.test", "a");
+  alice->sendToServer(iq("get", "conference.example.test", xmpp::ns::discoInfo));
+  auto got = alice->take();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(errorCondition(got[0]), "service-unavailable");
+}
+
 }  // namespace
 }  // namespace keyfed::server

@@ -198,6 +198,25 @@ base::Result<void> checkCommunityRow(const CommunityRow& row, const Limits& limi
   return {};
 }
 
+base::Result<void> checkStoredRoom(std::string_view service, const StoredRoom& room,
+                                   const Limits& limits) {
+  if (auto r = checkHost(service, limits); !r) return r;
+  if (auto r = checkJid(room.jid, limits); !r) return r;
+  if (auto r = checkXml("room configuration", room.config, limits.mucConfigBytes); !r) return r;
+  if (room.affiliations.size() > limits.mucAffiliationsPerRoom) {
+    return invalid("a room has more than " + std::to_string(limits.mucAffiliationsPerRoom) +
+                   " affiliations");
+  }
+  for (const auto& a : room.affiliations) {
+    if (auto r = checkJid(a.jid, limits); !r) return r;
+    if (a.affiliation != "owner" && a.affiliation != "admin" && a.affiliation != "member" &&
+        a.affiliation != "outcast") {
+      return invalid("unknown room affiliation '" + a.affiliation + "'");
+    }
+  }
+  return {};
+}
+
 base::Result<void> checkStoredDocument(std::string_view name, const StoredDocument& document,
                                        const Limits& limits) {
   if (auto r = checkIdentifier("document name", name, limits.auditFieldBytes); !r) return r;

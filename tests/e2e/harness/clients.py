@@ -42,6 +42,9 @@ RECORDED_EVENTS = (
     "presence_subscribe", "presence_subscribed", "presence_unsubscribe",
     "presence_unsubscribed", "presence_available", "presence_unavailable", "presence_error",
     "stream_negotiated", "blocked", "unblocked",
+    # XEP-0045 (plugin xep_0045): every presence from a room; once a room has sent one,
+    # slixmpp no longer fires "presence" for it.
+    "groupchat_presence",
 )
 
 LOGIN_FAILURES = ("failed_auth", "failed_all_auth", "no_auth", "connection_failed",

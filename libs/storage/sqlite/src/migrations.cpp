@@ -162,8 +162,25 @@ const char* const kSchemaV5 = R"sql(
 ALTER TABLE community_rows ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: persistent multi-user chat rooms (docs/muc.md): each room's
+// configuration and its affiliation list; occupants and history stay in memory.
+const char* const kSchemaV6 = R"sql(
+CREATE TABLE muc_rooms (
+  jid     TEXT PRIMARY KEY,
+  service TEXT NOT NULL,
+  config  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX muc_rooms_by_service ON muc_rooms (service);
+CREATE TABLE muc_affiliations (
+  room        TEXT NOT NULL REFERENCES muc_rooms (jid) ON DELETE CASCADE,
+  jid         TEXT NOT NULL,
+  affiliation TEXT NOT NULL,
+  PRIMARY KEY (room, jid)
+) WITHOUT ROWID;
+)sql";
+
 const Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -130,4 +130,12 @@ class SqliteClearinghouse final : public ClearinghouseStore, StoreBase {
   Result<bool> storeDocument(std::string_view name, const StoredDocument& document) override;
 };
 
+class SqliteMucRooms final : public MucRoomStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<StoredRoom>> rooms(std::string_view service) override;
+  Result<> putRoom(std::string_view service, const StoredRoom& room) override;
+  Result<bool> removeRoom(std::string_view jid) override;
+};
+
 }  // namespace keyfed::storage::sqlite

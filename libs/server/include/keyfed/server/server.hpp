@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "keyfed/base/clock.hpp"
@@ -71,6 +72,16 @@ class Server {
   // The TLS context for the virtual hosts (nullptr when no host has a certificate).
   [[nodiscard]] const std::shared_ptr<net::TlsServerContext>& tlsContext() const { return tls_; }
   [[nodiscard]] bool isLocalDomain(std::string_view domain) const;
+
+  // Component domains (docs/modules.md, "Component domains"): a domain served
+  // inside this server by one module (the MUC service), not an account host.
+  // Every stanza addressed to it fires "component/<domain>" instead of the
+  // local or remote routes; unhandled requests get service-unavailable.
+  // Fails for a virtual host's domain and for a domain added twice.
+  base::Result<void> addComponentDomain(std::string_view domain);
+  [[nodiscard]] bool isComponentDomain(std::string_view domain) const {
+    return findComponent(domain) != nullptr;
+  }
   [[nodiscard]] std::chrono::steady_clock::time_point startedAt() const { return startedAt_; }
 
   // Routing (docs/modules.md, "How a stanza travels").
@@ -99,6 +110,11 @@ class Server {
 
  private:
   void routeLocal(StanzaEvent& event);
+  // Hands the stanza to its component when event.to is a component domain;
+  // returns false (doing nothing) otherwise.
+  bool routeToComponent(StanzaEvent& event);
+  // The "component/<domain>" event name for a component domain, or nullptr.
+  const std::string* findComponent(std::string_view domain) const;
   void routeLocalIq(StanzaEvent& event, std::string_view toType);
   bool fireIqRequest(StanzaEvent& event, std::string_view toType);
   void finishShutdownIfIdle();
@@ -114,6 +130,8 @@ class Server {
   policy::PolicyPoint policy_;
   std::shared_ptr<net::TlsServerContext> tls_;
   std::vector<std::unique_ptr<Module>> modules_;
+  // (domain, event name): the names are built once, not per stanza.
+  std::vector<std::pair<std::string, std::string>> components_;
   std::chrono::steady_clock::time_point startedAt_;
   std::size_t connections_ = 0;
   bool shuttingDown_ = false;

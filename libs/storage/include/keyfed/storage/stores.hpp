@@ -14,6 +14,7 @@
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/result.hpp"
 #include "keyfed/storage/clearinghouse_types.hpp"
+#include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
@@ -217,6 +218,22 @@ class ClearinghouseStore {
   virtual Result<bool> storeDocument(std::string_view name, const StoredDocument& document) = 0;
 };
 
+// Persistent multi-user chat rooms (docs/muc.md): configuration and
+// affiliations, keyed by the room's JID and grouped by service domain.
+class MucRoomStore {
+ public:
+  virtual ~MucRoomStore() = default;
+  // Every room of the service `service` (the MUC domain), by JID.
+  virtual Result<std::vector<StoredRoom>> rooms(std::string_view service) = 0;
+  // Inserts or replaces the room (configuration and the whole affiliation
+  // list, in one transaction). kInvalid for a bad JID, an oversized
+  // configuration, an unknown affiliation or more than
+  // Limits::mucAffiliationsPerRoom entries; kQuota past Limits::mucRooms.
+  virtual Result<> putRoom(std::string_view service, const StoredRoom& room) = 0;
+  // Returns whether the room existed.
+  virtual Result<bool> removeRoom(std::string_view jid) = 0;
+};
+
 // The set of stores one backend provides. The references stay valid for the
 // lifetime of the Storage object.
 class Storage {
@@ -232,6 +249,7 @@ class Storage {
   virtual AuditLog& audit() = 0;
   virtual NonceStore& nonces() = 0;
   virtual ClearinghouseStore& clearinghouse() = 0;
+  virtual MucRoomStore& mucRooms() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

@@ -128,6 +128,10 @@ struct Limits {
   std::size_t communityRows = 100000;    // rows, and subscribers, held at once
   std::size_t rowAddresses = 64;         // addresses of one row
   std::size_t documentBytes = 16 << 20;  // one signed table document
+  // Multi-user chat (muc_types.hpp).
+  std::size_t mucRooms = 100000;               // persistent rooms held at once
+  std::size_t mucConfigBytes = 64 << 10;       // one room's serialised configuration
+  std::size_t mucAffiliationsPerRoom = 10000;  // entries of one room's affiliation lists
 };
 
 }  // namespace keyfed::storage

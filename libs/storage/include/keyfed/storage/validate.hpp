@@ -6,6 +6,7 @@
 
 #include "keyfed/base/result.hpp"
 #include "keyfed/storage/clearinghouse_types.hpp"
+#include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
 #include "keyfed/storage/types.hpp"
 
@@ -38,6 +39,8 @@ base::Result<void> checkNonce(std::string_view principal, std::string_view nonce
 // The clearinghouse: a row's domain is a host, its addresses identifiers
 // (at most Limits::rowAddresses); a document's name an identifier, its text
 // UTF-8 without NUL within Limits::documentBytes and its version positive.
+base::Result<void> checkStoredRoom(std::string_view service, const StoredRoom& room,
+                                   const Limits& limits);
 base::Result<void> checkCommunityRow(const CommunityRow& row, const Limits& limits);
 base::Result<void> checkStoredDocument(std::string_view name, const StoredDocument& document,
                                        const Limits& limits);
