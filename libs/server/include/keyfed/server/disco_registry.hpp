@@ -27,18 +27,25 @@ class DiscoRegistry {
   void addServerIdentity(DiscoIdentity identity);
   // Features of every account's bare JID (e.g. PEP, MAM).
   void addAccountFeature(std::string_view feature);
+  // Identities of every account's bare JID besides account/registered (PEP:
+  // pubsub/pep).
+  void addAccountIdentity(DiscoIdentity identity);
   void addServerItem(DiscoItem item);
 
   // Sorted, without duplicates.
   [[nodiscard]] const std::vector<std::string>& serverFeatures() const { return serverFeatures_; }
   [[nodiscard]] const std::vector<std::string>& accountFeatures() const { return accountFeatures_; }
   [[nodiscard]] const std::vector<DiscoIdentity>& serverIdentities() const { return identities_; }
+  [[nodiscard]] const std::vector<DiscoIdentity>& accountIdentities() const {
+    return accountIdentities_;
+  }
   [[nodiscard]] const std::vector<DiscoItem>& serverItems() const { return items_; }
 
  private:
   std::vector<std::string> serverFeatures_;
   std::vector<std::string> accountFeatures_;
   std::vector<DiscoIdentity> identities_;
+  std::vector<DiscoIdentity> accountIdentities_;
   std::vector<DiscoItem> items_;
 };
 
