@@ -7,6 +7,7 @@
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/https.hpp"
 #include "keyfed/modules/offline.hpp"
+#include "keyfed/modules/pep.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
 #include "keyfed/modules/roster.hpp"
@@ -35,6 +36,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeCarbonsModule());
   server.addModule(modules::makeCsiModule());
   server.addModule(modules::makeSmModule());
+  // XEP-0163 PEP with XEP-0115 capabilities (docs/pep.md).
+  server.addModule(modules::makePepModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;
