@@ -14,7 +14,9 @@
 namespace keyfed::modules::pep {
 namespace {
 
-const std::string kPubsub(xmpp::ns::pubsub);
+std::string pubsubNs() {
+  return std::string(xmpp::ns::pubsub);
+}
 
 xml::Element parse(const std::string& text) {
   auto el = xml::parseStoredElement(text, 1 << 20);
@@ -35,13 +37,13 @@ std::string options(std::initializer_list<std::pair<std::string_view, std::strin
 xml::Element publishIq(std::string_view node, std::string_view id, std::string_view payload,
                        const std::string& extra = {}) {
   std::string item = id.empty() ? "<item>" : "<item id='" + std::string(id) + "'>";
-  return parse("<iq xmlns='jabber:client' type='set' id='p1'><pubsub xmlns='" + kPubsub +
+  return parse("<iq xmlns='jabber:client' type='set' id='p1'><pubsub xmlns='" + pubsubNs() +
                "'><publish node='" + std::string(node) + "'>" + item + std::string(payload) +
                "</item></publish>" + extra + "</pubsub></iq>");
 }
 
 xml::Element itemsIq(std::string_view node, std::string_view inner = {}) {
-  return parse("<iq xmlns='jabber:client' type='get' id='i1'><pubsub xmlns='" + kPubsub +
+  return parse("<iq xmlns='jabber:client' type='get' id='i1'><pubsub xmlns='" + pubsubNs() +
                "'><items node='" + std::string(node) + "'" +
                (inner.empty() ? "/>" : ">" + std::string(inner) + "</items>") + "</pubsub></iq>");
 }
@@ -171,7 +173,7 @@ TEST_F(PubsubServiceTest, MaxItemsEvictsTheOldestAndItemsComeOldestFirst) {
   // Republishing an id makes it the newest.
   run(publishIq("n", "b", "<p xmlns='urn:x'/>", opts));
   EXPECT_EQ(itemIds(run(itemsIq("n")).reply), (std::vector<std::string>{"c", "d", "b"}));
-  auto last = parse("<iq xmlns='jabber:client' type='get' id='i'><pubsub xmlns='" + kPubsub +
+  auto last = parse("<iq xmlns='jabber:client' type='get' id='i'><pubsub xmlns='" + pubsubNs() +
                     "'><items node='n' max_items='1'/></pubsub></iq>");
   EXPECT_EQ(itemIds(run(last).reply), std::vector<std::string>{"b"});
   EXPECT_EQ(itemIds(run(itemsIq("n", "<item id='c'/><item id='zz'/>")).reply),
@@ -187,7 +189,7 @@ TEST_F(PubsubServiceTest, RetractRemovesAndNotifiesUnlessAskedNotTo) {
   run(publishIq("n", "a", "<p xmlns='urn:x'/>", options({{"pubsub#max_items", "5"}})));
   run(publishIq("n", "b", "<p xmlns='urn:x'/>", options({{"pubsub#max_items", "5"}})));
   auto retract = [&](std::string_view id, std::string_view notify) {
-    return run(parse("<iq xmlns='jabber:client' type='set' id='r'><pubsub xmlns='" + kPubsub +
+    return run(parse("<iq xmlns='jabber:client' type='set' id='r'><pubsub xmlns='" + pubsubNs() +
                      "'><retract node='n'" + std::string(notify) + "><item id='" + std::string(id) +
                      "'/></retract></pubsub></iq>"));
   };
@@ -250,7 +252,7 @@ TEST_F(PubsubServiceTest, TheOwnerConfiguresAndDeletesNodes) {
 }
 
 TEST_F(PubsubServiceTest, SubscriptionsAreNotOffered) {
-  auto sub = parse("<iq xmlns='jabber:client' type='set' id='s'><pubsub xmlns='" + kPubsub +
+  auto sub = parse("<iq xmlns='jabber:client' type='set' id='s'><pubsub xmlns='" + pubsubNs() +
                    "'><subscribe node='n' jid='bob@example.test'/></pubsub></iq>");
   EXPECT_EQ(errorOf(run(sub, Relation::stranger).reply),
             (std::pair<std::string, std::string>{"feature-not-implemented", "unsupported"}));
