@@ -8,6 +8,7 @@
 #include "keyfed/modules/https.hpp"
 #include "keyfed/modules/muc.hpp"
 #include "keyfed/modules/offline.hpp"
+#include "keyfed/modules/pep.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
 #include "keyfed/modules/roster.hpp"
@@ -39,6 +40,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeSmModule());
   // XEP-0045 on its own component domain (docs/muc.md; off unless [muc] enabled).
   server.addModule(modules::makeMucModule());
+  // XEP-0163 PEP with XEP-0115 capabilities (docs/pep.md).
+  server.addModule(modules::makePepModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;

@@ -4,6 +4,7 @@
 #include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/muc_config.hpp"
+#include "keyfed/modules/pep_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/upload_config.hpp"
@@ -16,6 +17,7 @@ config::SectionRegistry configSections() {
   modules::registerS2sConfig(registry);
   (void)modules::registerSmConfig(registry);
   (void)modules::registerMucConfig(registry);
+  (void)modules::registerPepConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)modules::registerUploadConfig(registry);

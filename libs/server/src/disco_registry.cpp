@@ -11,6 +11,12 @@ void insertSorted(std::vector<std::string>& list, std::string_view value) {
   list.insert(pos, std::string(value));
 }
 
+void addIdentity(std::vector<DiscoIdentity>& list, DiscoIdentity identity) {
+  if (std::find(list.begin(), list.end(), identity) == list.end()) {
+    list.push_back(std::move(identity));
+  }
+}
+
 }  // namespace
 
 void DiscoRegistry::addServerFeature(std::string_view feature) {
@@ -22,9 +28,11 @@ void DiscoRegistry::addAccountFeature(std::string_view feature) {
 }
 
 void DiscoRegistry::addServerIdentity(DiscoIdentity identity) {
-  if (std::find(identities_.begin(), identities_.end(), identity) == identities_.end()) {
-    identities_.push_back(std::move(identity));
-  }
+  addIdentity(identities_, std::move(identity));
+}
+
+void DiscoRegistry::addAccountIdentity(DiscoIdentity identity) {
+  addIdentity(accountIdentities_, std::move(identity));
 }
 
 void DiscoRegistry::addServerItem(DiscoItem item) {

@@ -127,6 +127,7 @@ bool accountQuery(StanzaEvent& e, std::string_view ns, Fill fill) {
 bool accountInfo(StanzaEvent& e) {
   return accountQuery(e, xmpp::ns::discoInfo, [&](xml::Element& query) {
     addIdentity(query, {"account", "registered", {}});
+    for (const auto& identity : e.server.disco().accountIdentities()) addIdentity(query, identity);
     addFeatures(query, e.server.disco().accountFeatures());
   });
 }

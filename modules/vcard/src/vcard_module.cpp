@@ -5,10 +5,10 @@
 
 #include "keyfed/modules/vcard.hpp"
 #include "keyfed/server/server.hpp"
+#include "keyfed/xml/stored_element.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
-#include "stored_element.hpp"
 
 namespace keyfed::modules {
 namespace {
@@ -61,7 +61,7 @@ class VCardModule final : public server::Module {
       e.server.route(xmpp::makeIqResult(e.stanza, emptyVCard()));
       return true;
     }
-    auto card = vcard::parseStoredElement(**stored, e.server.storage().limits().vcardBytes + 1024);
+    auto card = xml::parseStoredElement(**stored, e.server.storage().limits().vcardBytes + 1024);
     if (!card) {
       log_.error("the stored vCard of {} is unreadable: {}", e.to.bareView(),
                  card.error().describe());

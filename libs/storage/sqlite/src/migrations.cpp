@@ -179,8 +179,31 @@ CREATE TABLE muc_affiliations (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 7: PEP (docs/pep.md): nodes with their configuration as text, and
+// items ordered by `seq` (a publish of an existing id makes it the newest).
+const char* const kSchemaV7 = R"sql(
+CREATE TABLE pep_nodes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  node       TEXT NOT NULL,
+  config     TEXT NOT NULL,
+  PRIMARY KEY (account_id, node)
+) WITHOUT ROWID;
+CREATE TABLE pep_items (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL,
+  node       TEXT NOT NULL,
+  item_id    TEXT NOT NULL,
+  publisher  TEXT NOT NULL,
+  payload    TEXT NOT NULL,
+  UNIQUE (account_id, node, item_id),
+  FOREIGN KEY (account_id, node) REFERENCES pep_nodes (account_id, node) ON DELETE CASCADE
+);
+CREATE INDEX pep_items_by_node ON pep_items (account_id, node, seq);
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+    {7, kSchemaV7},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -24,7 +24,8 @@ class SqliteStorage final : public Storage {
         audit_(*pool_, limits_),
         nonces_(*pool_, limits_),
         clearinghouse_(*pool_, limits_),
-        mucRooms_(*pool_, limits_) {}
+        mucRooms_(*pool_, limits_),
+        pep_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -37,6 +38,7 @@ class SqliteStorage final : public Storage {
   NonceStore& nonces() override { return nonces_; }
   ClearinghouseStore& clearinghouse() override { return clearinghouse_; }
   MucRoomStore& mucRooms() override { return mucRooms_; }
+  PepStore& pep() override { return pep_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -53,6 +55,7 @@ class SqliteStorage final : public Storage {
   SqliteNonces nonces_;
   SqliteClearinghouse clearinghouse_;
   SqliteMucRooms mucRooms_;
+  SqlitePep pep_;
 };
 
 }  // namespace

@@ -138,4 +138,26 @@ class SqliteMucRooms final : public MucRoomStore, StoreBase {
   Result<bool> removeRoom(std::string_view jid) override;
 };
 
+class SqlitePep final : public PepStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<PepNode>> nodes(std::string_view user, std::string_view host) override;
+  Result<std::optional<PepNode>> node(std::string_view user, std::string_view host,
+                                      std::string_view node) override;
+  Result<> putNode(std::string_view user, std::string_view host, const PepNode& node,
+                   std::size_t maxNodes) override;
+  Result<bool> removeNode(std::string_view user, std::string_view host,
+                          std::string_view node) override;
+  Result<> putItem(std::string_view user, std::string_view host, std::string_view node,
+                   const PepItem& item, std::size_t keep) override;
+  Result<> trimItems(std::string_view user, std::string_view host, std::string_view node,
+                     std::size_t keep) override;
+  Result<std::vector<PepItem>> items(std::string_view user, std::string_view host,
+                                     std::string_view node, std::size_t max) override;
+  Result<std::optional<PepItem>> item(std::string_view user, std::string_view host,
+                                      std::string_view node, std::string_view id) override;
+  Result<bool> removeItem(std::string_view user, std::string_view host, std::string_view node,
+                          std::string_view id) override;
+};
+
 }  // namespace keyfed::storage::sqlite

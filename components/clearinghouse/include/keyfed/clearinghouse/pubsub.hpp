@@ -13,12 +13,13 @@
 #include <string_view>
 
 #include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/namespaces.hpp"
 
 namespace keyfed::clearinghouse {
 
-inline constexpr std::string_view kPubsubNs = "http://jabber.org/protocol/pubsub";
-inline constexpr std::string_view kPubsubEventNs = "http://jabber.org/protocol/pubsub#event";
-inline constexpr std::string_view kPubsubErrorsNs = "http://jabber.org/protocol/pubsub#errors";
+inline constexpr std::string_view kPubsubNs = xmpp::ns::pubsub;
+inline constexpr std::string_view kPubsubEventNs = xmpp::ns::pubsubEvent;
+inline constexpr std::string_view kPubsubErrorsNs = xmpp::ns::pubsubErrors;
 inline constexpr std::string_view kNode = "urn:keyfed:clearinghouse:table";
 inline constexpr std::string_view kTableNs = "urn:keyfed:clearinghouse:0";
 

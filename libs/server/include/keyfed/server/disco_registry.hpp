@@ -35,6 +35,9 @@ class DiscoRegistry {
   void addServerIdentity(DiscoIdentity identity);
   // Features of every account's bare JID (e.g. PEP, MAM).
   void addAccountFeature(std::string_view feature);
+  // Identities of every account's bare JID besides account/registered (PEP:
+  // pubsub/pep).
+  void addAccountIdentity(DiscoIdentity identity);
   void addServerItem(DiscoItem item);
   void addServerForm(DiscoForm form) { forms_.push_back(std::move(form)); }
 
@@ -42,6 +45,9 @@ class DiscoRegistry {
   [[nodiscard]] const std::vector<std::string>& serverFeatures() const { return serverFeatures_; }
   [[nodiscard]] const std::vector<std::string>& accountFeatures() const { return accountFeatures_; }
   [[nodiscard]] const std::vector<DiscoIdentity>& serverIdentities() const { return identities_; }
+  [[nodiscard]] const std::vector<DiscoIdentity>& accountIdentities() const {
+    return accountIdentities_;
+  }
   [[nodiscard]] const std::vector<DiscoItem>& serverItems() const { return items_; }
   [[nodiscard]] const std::vector<DiscoForm>& serverForms() const { return forms_; }
 
@@ -49,6 +55,7 @@ class DiscoRegistry {
   std::vector<std::string> serverFeatures_;
   std::vector<std::string> accountFeatures_;
   std::vector<DiscoIdentity> identities_;
+  std::vector<DiscoIdentity> accountIdentities_;
   std::vector<DiscoItem> items_;
   std::vector<DiscoForm> forms_;
 };

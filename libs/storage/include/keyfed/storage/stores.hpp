@@ -129,6 +129,41 @@ class PrivateStore {
                                                  std::string_view ns) = 0;
 };
 
+// PEP nodes and items of an account (docs/pep.md). kNotFound when the account
+// (or, for item operations, the node) does not exist; kInvalid past the
+// Limits::pep* sizes. Removing the account removes its nodes and items.
+class PepStore {
+ public:
+  virtual ~PepStore() = default;
+  // Every node of the account, ordered by name.
+  virtual Result<std::vector<PepNode>> nodes(std::string_view user, std::string_view host) = 0;
+  // The node, or nullopt.
+  virtual Result<std::optional<PepNode>> node(std::string_view user, std::string_view host,
+                                              std::string_view node) = 0;
+  // Creates the node or replaces its configuration. kQuota when it is new and
+  // the account already has `maxNodes` nodes.
+  virtual Result<> putNode(std::string_view user, std::string_view host, const PepNode& node,
+                           std::size_t maxNodes) = 0;
+  // Removes the node with its items; returns whether it existed.
+  virtual Result<bool> removeNode(std::string_view user, std::string_view host,
+                                  std::string_view node) = 0;
+  // Stores the item as the node's newest (replacing an item with the same id),
+  // then removes the oldest items beyond `keep` (at least 1), atomically.
+  virtual Result<> putItem(std::string_view user, std::string_view host, std::string_view node,
+                           const PepItem& item, std::size_t keep) = 0;
+  // Removes the oldest items beyond `keep`.
+  virtual Result<> trimItems(std::string_view user, std::string_view host, std::string_view node,
+                             std::size_t keep) = 0;
+  // At most `max` items, newest first.
+  virtual Result<std::vector<PepItem>> items(std::string_view user, std::string_view host,
+                                             std::string_view node, std::size_t max) = 0;
+  virtual Result<std::optional<PepItem>> item(std::string_view user, std::string_view host,
+                                              std::string_view node, std::string_view id) = 0;
+  // Returns whether the item existed.
+  virtual Result<bool> removeItem(std::string_view user, std::string_view host,
+                                  std::string_view node, std::string_view id) = 0;
+};
+
 // The live federation policy (docs/policy.md): whitelist entries, packet and
 // content filter rules, each with provenance and expiry. libs/policy keeps the
 // in-memory copy the deciders read and writes through to this store.
@@ -250,6 +285,7 @@ class Storage {
   virtual NonceStore& nonces() = 0;
   virtual ClearinghouseStore& clearinghouse() = 0;
   virtual MucRoomStore& mucRooms() = 0;
+  virtual PepStore& pep() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

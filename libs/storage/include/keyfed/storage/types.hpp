@@ -92,6 +92,26 @@ struct PrivateEntry {
   bool operator==(const PrivateEntry&) const = default;
 };
 
+// A personal eventing (PEP, XEP-0163) node of an account. `config` is the
+// pep module's own serialisation of the node configuration; storage keeps it
+// as opaque text.
+struct PepNode {
+  std::string node;
+  std::string config;
+
+  bool operator==(const PepNode&) const = default;
+};
+
+// One item of a PEP node: the id, the serialized payload element, the bare
+// JID that published it.
+struct PepItem {
+  std::string id;
+  std::string payload;
+  std::string publisher;
+
+  bool operator==(const PepItem&) const = default;
+};
+
 // Hard limits on what a backend accepts; anything larger is refused with
 // errc::kInvalid (or errc::kQuota for the per-user counts), never truncated.
 struct Limits {
@@ -132,6 +152,9 @@ struct Limits {
   std::size_t mucRooms = 100000;               // persistent rooms held at once
   std::size_t mucConfigBytes = 64 << 10;       // one room's serialised configuration
   std::size_t mucAffiliationsPerRoom = 10000;  // entries of one room's affiliation lists
+  // PEP (the pep module enforces its own, lower, configured limits first).
+  std::size_t pepNodeBytes = 1023;        // node name, item id, node config text
+  std::size_t pepPayloadBytes = 1 << 20;  // one item's serialized payload
 };
 
 }  // namespace keyfed::storage

@@ -36,6 +36,16 @@ inline constexpr std::string_view time = "urn:xmpp:time";
 inline constexpr std::string_view delay = "urn:xmpp:delay";
 inline constexpr std::string_view offline = "msgoffline";  // XEP-0160 disco feature
 inline constexpr std::string_view caps = "http://jabber.org/protocol/caps";
+// XEP-0060 publish-subscribe (used by PEP and the clearinghouse's table node).
+inline constexpr std::string_view pubsub = "http://jabber.org/protocol/pubsub";
+inline constexpr std::string_view pubsubEvent = "http://jabber.org/protocol/pubsub#event";
+inline constexpr std::string_view pubsubErrors = "http://jabber.org/protocol/pubsub#errors";
+inline constexpr std::string_view pubsubOwner = "http://jabber.org/protocol/pubsub#owner";
+inline constexpr std::string_view pubsubNodeConfig =
+    "http://jabber.org/protocol/pubsub#node_config";
+inline constexpr std::string_view pubsubPublishOptions =
+    "http://jabber.org/protocol/pubsub#publish-options";
+inline constexpr std::string_view dataForms = "jabber:x:data";                      // XEP-0004
 inline constexpr std::string_view framing = "urn:ietf:params:xml:ns:xmpp-framing";  // RFC 7395
 inline constexpr std::string_view xml = "http://www.w3.org/XML/1998/namespace";
 

@@ -1,11 +1,11 @@
 // Reading a stored element back: round trip, and refusal of anything but one element.
-#include "../src/stored_element.hpp"
+#include "keyfed/xml/stored_element.hpp"
 
 #include <gtest/gtest.h>
 
 #include "keyfed/xml/writer.hpp"
 
-namespace keyfed::modules::vcard {
+namespace keyfed::xml {
 namespace {
 
 TEST(StoredElement, RoundTripsWhatTheWriterWrote) {
@@ -27,4 +27,4 @@ TEST(StoredElement, RefusesNothingTwoElementsGarbageAndOversize) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::vcard
+}  // namespace keyfed::xml

@@ -1,0 +1,30 @@
+#pragma once
+// XEP-0004 data forms, as far as pubsub configuration needs them: reading the
+// fields of a submitted form, writing a form to fill in.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyfed/base/result.hpp"
+#include "keyfed/xml/element.hpp"
+
+namespace keyfed::modules::pep {
+
+struct FormField {
+  std::string var;
+  std::string value;  // the first <value/>; pubsub options are single-valued
+};
+
+// The fields of <x xmlns='jabber:x:data' type='submit'/> whose FORM_TYPE is
+// `formType`, FORM_TYPE itself left out. Errors ("pep.form"): another form
+// type, a field without 'var', the same field twice, more than 64 fields.
+base::Result<std::vector<FormField>> readSubmittedForm(const xml::Element& x,
+                                                       std::string_view formType);
+
+// <x type='form'> with a hidden FORM_TYPE; add fields with addFormField().
+xml::Element makeForm(std::string_view formType);
+void addFormField(xml::Element& form, std::string_view var, std::string_view type,
+                  std::string_view value, const std::vector<std::string_view>& options = {});
+
+}  // namespace keyfed::modules::pep

@@ -1,0 +1,205 @@
+// XEP-0163 PEP: the account's bare JID is a publish-subscribe service
+// (pubsub_service), notifications and last items go where delivery decides,
+// and the +notify interests come from entity capabilities (caps_directory).
+//
+// Presence is watched, never consumed (handlers return false, above the
+// presence module's priority): a local resource's broadcast (pre-presence/self)
+// and presence from remote entities to local accounts (presence/bare, /full).
+#include <string>
+
+#include "caps_directory.hpp"
+#include "delivery.hpp"
+#include "keyfed/modules/pep.hpp"
+#include "keyfed/modules/pep_config.hpp"
+#include "keyfed/server/server.hpp"
+#include "keyfed/xmpp/namespaces.hpp"
+#include "keyfed/xmpp/stanza.hpp"
+#include "presence_book.hpp"
+#include "pubsub_service.hpp"
+
+namespace keyfed::modules {
+namespace {
+
+using namespace pep;
+using server::StanzaEvent;
+
+// Above the presence module (0), so capabilities are known before its
+// broadcast and probes run.
+constexpr int kWatchPriority = 10;
+
+// What the account's bare JID answers to disco#info (XEP-0163 section 6.1).
+constexpr std::string_view kPubsubFeatures[] = {
+    "access-open",      "access-presence", "access-whitelist", "auto-create",   "config-node",
+    "create-nodes",     "delete-items",    "delete-nodes",     "item-ids",      "last-published",
+    "persistent-items", "publish",         "publish-options",  "retract-items", "retrieve-items",
+};
+
+class PepModule final : public server::Module {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "pep"; }
+
+  base::Result<void> load(server::Server& server) override {
+    server_ = &server;
+    const PepConfig config = pepConfig(server.config());
+    service_.emplace(server.storage().pep(), config);
+    caps_.emplace(config.capsCacheSize);
+    delivery_.emplace(server, *service_, *caps_, book_);
+
+    auto& disco = server.disco();
+    disco.addAccountIdentity({"pubsub", "pep", {}});
+    disco.addAccountFeature(xmpp::ns::pubsub);
+    for (std::string_view f : kPubsubFeatures) {
+      disco.addAccountFeature(std::string(xmpp::ns::pubsub) + "#" + std::string(f));
+    }
+
+    auto& hooks = server.hooks().stanzas;
+    for (std::string_view ns : {xmpp::ns::pubsub, xmpp::ns::pubsubOwner}) {
+      for (const char* kind : {"iq-get/", "iq-set/"}) {
+        for (const char* to : {"self/", "bare/"}) {
+          hooks.hook(std::string(kind) + to + std::string(ns),
+                     [this](StanzaEvent& e) { return handleRequest(e); });
+        }
+      }
+    }
+    hooks.hook(
+        "pre-presence/self", [this](StanzaEvent& e) { return watchOwnPresence(e); },
+        kWatchPriority);
+    for (const char* to : {"presence/bare", "presence/full"}) {
+      hooks.hook(
+          to, [this](StanzaEvent& e) { return watchRemotePresence(e); }, kWatchPriority);
+    }
+    hooks.hook(
+        "iq/host", [this](StanzaEvent& e) { return handleCapsAnswer(e); }, kWatchPriority);
+
+    auto& sessions = server.hooks().sessions;
+    sessions.hook("resource-unbound", [this](server::SessionEvent& e) {
+      caps_->forget(e.session.jid().full());
+      return false;
+    });
+    sessions.hook("account-removed", [this](server::SessionEvent& e) {
+      // The nodes and items went with the account (ON DELETE CASCADE).
+      book_.forgetAccount(e.session.jid().bareView());
+      return false;
+    });
+    server.hooks().config.hook("config-reloaded", [this](server::ConfigEvent& e) {
+      service_->setLimits(pepConfig(e.next));
+      return false;
+    });
+    return {};
+  }
+
+ private:
+  bool handleRequest(StanzaEvent& e) {
+    // iq-*/self: no 'to', or the sender's own bare JID.
+    const xmpp::Jid owner = e.to.valid() ? e.to.bare() : e.from.bare();
+    const Relation relation = relationOf(*server_, owner, e.from.full());
+    Outcome outcome = service_->handle(e.stanza, owner, relation);
+    server_->route(std::move(outcome.reply));
+    if (outcome.notification) delivery_->notify(owner, *outcome.notification);
+    return true;
+  }
+
+  // A local resource's broadcast presence.
+  bool watchOwnPresence(StanzaEvent& e) {
+    server::ClientSession* client = e.client();
+    if (client == nullptr) return false;
+    const std::string& jid = client->jid().full();
+    const auto type = xmpp::stanzaType(e.stanza);
+    if (!type.empty()) {
+      if (type == "unavailable") caps_->forget(jid);
+      return false;
+    }
+    auto caps = readCaps(e.stanza);
+    if (!caps) {
+      caps_->forget(jid);
+      return false;
+    }
+    switch (caps_->announce(jid, *caps)) {
+      case CapsDirectory::Change::known: delivery_->sendLastItemsToLocal(*client); break;
+      case CapsDirectory::Change::unknown:
+        askCaps(*caps, client->jid(), client->host(), {jid, {}});
+        break;
+      case CapsDirectory::Change::unchanged:
+      case CapsDirectory::Change::refused: break;
+    }
+    return false;
+  }
+
+  // Presence from an entity on another server to a local account.
+  bool watchRemotePresence(StanzaEvent& e) {
+    if (!e.from.valid() || !e.from.hasResource() || server_->isLocalDomain(e.from.domain())) {
+      return false;
+    }
+    const xmpp::Jid owner = e.to.bare();
+    const std::string& jid = e.from.full();
+    const auto type = xmpp::stanzaType(e.stanza);
+    if (type == "unavailable") {
+      book_.remove(owner.bareView(), jid);
+      caps_->forget(jid);
+      return false;
+    }
+    if (!type.empty()) return false;
+    auto caps = readCaps(e.stanza);
+    if (!caps || relationOf(*server_, owner, jid) != Relation::subscriber) return false;
+    const bool fresh = book_.add(owner.bareView(), jid);
+    switch (caps_->announce(jid, *caps)) {
+      case CapsDirectory::Change::unchanged:
+        if (fresh && caps_->known(jid)) delivery_->sendLastItems(owner, jid);
+        break;
+      case CapsDirectory::Change::known: delivery_->sendLastItems(owner, jid); break;
+      case CapsDirectory::Change::unknown:
+        askCaps(*caps, e.from, owner.domain(), {jid, std::string(owner.bareView())});
+        break;
+      case CapsDirectory::Change::refused: break;
+    }
+    return false;
+  }
+
+  // XEP-0115 section 6.3: disco#info to the entity, for node#ver.
+  void askCaps(const CapsAnnouncement& caps, const xmpp::Jid& entity, std::string_view fromDomain,
+               CapsWaiter waiter) {
+    auto query = caps_->query(caps, entity.full(), std::move(waiter), server_->clock().steadyNow());
+    if (!query) return;
+    xml::Element iq("iq", std::string(xmpp::ns::client));
+    iq.setAttr("type", "get").setAttr("id", query->id).setAttr("from", fromDomain);
+    iq.setAttr("to", entity.full());
+    iq.addChild("query", std::string(xmpp::ns::discoInfo)).setAttr("node", query->node);
+    server_->route(std::move(iq));
+  }
+
+  bool handleCapsAnswer(StanzaEvent& e) {
+    const auto type = xmpp::stanzaType(e.stanza);
+    if (type != "result" && type != "error") return false;
+    const xml::Element* query =
+        type == "result" ? e.stanza.child("query", xmpp::ns::discoInfo) : nullptr;
+    auto ready = caps_->answer(xmpp::stanzaId(e.stanza), e.from.full(), query);
+    if (!ready) return false;
+    for (const CapsWaiter& w : *ready) {
+      if (!w.account.empty()) {
+        auto owner = xmpp::Jid::parse(w.account);
+        if (owner) delivery_->sendLastItems(*owner, w.jid);
+        continue;
+      }
+      auto jid = xmpp::Jid::parse(w.jid);
+      if (!jid) continue;
+      if (server::ClientSession* s = server_->sessions().find(*jid); s != nullptr) {
+        delivery_->sendLastItemsToLocal(*s);
+      }
+    }
+    return true;
+  }
+
+  server::Server* server_ = nullptr;
+  std::optional<PubsubService> service_;
+  std::optional<CapsDirectory> caps_;
+  PresenceBook book_;
+  std::optional<Delivery> delivery_;
+};
+
+}  // namespace
+
+std::unique_ptr<server::Module> makePepModule() {
+  return std::make_unique<PepModule>();
+}
+
+}  // namespace keyfed::modules

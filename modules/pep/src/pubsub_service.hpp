@@ -1,0 +1,106 @@
+#pragma once
+// The publish-subscribe core of PEP (XEP-0060 as XEP-0163 uses it): one
+// service per account, nodes owned by the account, items with ids. It reads
+// and writes the PepStore and answers requests; it does no routing. What a
+// request changed is returned as a Notification for the module to deliver.
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyfed/modules/pep_config.hpp"
+#include "keyfed/storage/stores.hpp"
+#include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/jid.hpp"
+#include "node_config.hpp"
+
+namespace keyfed::modules::pep {
+
+// The requester as the account sees it: itself, a contact with a presence
+// subscription to it ('from' or 'both'), anyone else.
+enum class Relation { owner, subscriber, stranger };
+
+bool mayRetrieve(AccessModel model, Relation relation);
+
+struct Notification {
+  std::string node;
+  NodeConfig config;
+  xml::Element event;  // <event xmlns='http://jabber.org/protocol/pubsub#event'/>
+};
+
+struct Outcome {
+  xml::Element reply;  // the iq result or error for the requester
+  std::optional<Notification> notification;
+};
+
+// The last item of a node, for delivery when a contact comes online.
+struct LastItem {
+  std::string node;
+  xml::Element event;
+};
+
+class PubsubService {
+ public:
+  PubsubService(storage::PepStore& store, const PepConfig& limits);
+
+  // An iq request with a <pubsub/> payload (pubsub or pubsub#owner namespace)
+  // for the account `owner` (bare JID) from a requester in `relation` to it.
+  Outcome handle(const xml::Element& iq, const xmpp::Jid& owner, Relation relation);
+
+  // The newest item of each node `wants` names that `relation` may read and
+  // that sends its last item on presence.
+  template <class Wants>
+  std::vector<LastItem> lastItems(const xmpp::Jid& owner, Relation relation, Wants wants);
+
+  void setLimits(const PepConfig& limits) { limits_ = limits; }
+
+ private:
+  Outcome publish(const xml::Element& iq, const xml::Element& pubsub, const xmpp::Jid& owner);
+  Outcome items(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner,
+                Relation relation);
+  Outcome retract(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner);
+  Outcome create(const xml::Element& iq, const xml::Element& pubsub, const xmpp::Jid& owner);
+  Outcome configure(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner);
+  Outcome deleteNode(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner);
+
+  // The node `request` names and its configuration, when it exists; else
+  // nullopt, with the refusal to send in `refusal` (no node name: bad-request,
+  // no such node: item-not-found).
+  struct NamedNode {
+    std::string name;
+    NodeConfig config;
+  };
+  std::optional<NamedNode> existingNode(const xml::Element& iq, const xml::Element& request,
+                                        const xmpp::Jid& owner, xml::Element& refusal);
+  // The node's configuration: nullopt when it does not exist; an error when
+  // the account does not exist or storage failed.
+  base::Result<std::optional<NodeConfig>> loadNode(const xmpp::Jid& owner, std::string_view node);
+  // A refusal for a storage failure (item-not-found for a missing account,
+  // so that requests cannot probe for accounts).
+  xml::Element storageRefusal(const xml::Element& iq, const base::Error& error);
+  std::optional<xml::Element> itemElement(const storage::PepItem& item, std::string_view ns);
+  std::string newItemId();
+  std::vector<LastItem> lastItemsOf(const xmpp::Jid& owner, Relation relation,
+                                    const std::vector<storage::PepNode>& nodes);
+
+  storage::PepStore& store_;
+  PepConfig limits_;
+  std::mt19937_64 ids_;
+};
+
+// <event><items node='N'>ITEMS</items></event>, ITEMS given by the caller.
+xml::Element makeItemsEvent(std::string_view node);
+
+template <class Wants>
+std::vector<LastItem> PubsubService::lastItems(const xmpp::Jid& owner, Relation relation,
+                                               Wants wants) {
+  auto nodes = store_.nodes(owner.node(), owner.domain());
+  if (!nodes) return {};
+  std::erase_if(*nodes, [&](const storage::PepNode& n) { return !wants(n.node); });
+  return lastItemsOf(owner, relation, *nodes);
+}
+
+}  // namespace keyfed::modules::pep
