@@ -23,7 +23,8 @@ class SqliteStorage final : public Storage {
         policyEntries_(*pool_, limits_),
         audit_(*pool_, limits_),
         nonces_(*pool_, limits_),
-        clearinghouse_(*pool_, limits_) {}
+        clearinghouse_(*pool_, limits_),
+        archive_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -35,6 +36,7 @@ class SqliteStorage final : public Storage {
   AuditLog& audit() override { return audit_; }
   NonceStore& nonces() override { return nonces_; }
   ClearinghouseStore& clearinghouse() override { return clearinghouse_; }
+  ArchiveStore& archive() override { return archive_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -50,6 +52,7 @@ class SqliteStorage final : public Storage {
   SqliteAudit audit_;
   SqliteNonces nonces_;
   SqliteClearinghouse clearinghouse_;
+  SqliteArchive archive_;
 };
 
 }  // namespace

@@ -128,6 +128,10 @@ struct Limits {
   std::size_t communityRows = 100000;    // rows, and subscribers, held at once
   std::size_t rowAddresses = 64;         // addresses of one row
   std::size_t documentBytes = 16 << 20;  // one signed table document
+  // The message archive (archive_types.hpp).
+  std::size_t archiveStanzaBytes = 1 << 20;  // one archived message
+  std::size_t archivePageRows = 1000;        // most items one query returns
+  std::size_t archivePrefsJids = 1000;       // each of the always/never lists
 };
 
 }  // namespace keyfed::storage
