@@ -6,6 +6,7 @@
 #include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/https.hpp"
+#include "keyfed/modules/mam.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/ping.hpp"
 #include "keyfed/modules/register.hpp"
@@ -35,6 +36,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeCarbonsModule());
   server.addModule(modules::makeCsiModule());
   server.addModule(modules::makeSmModule());
+  // XEP-0313 (docs/mam.md): its hooks' priorities place it around blocking, carbons and offline.
+  server.addModule(modules::makeMamModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;

@@ -3,6 +3,7 @@
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/https_config.hpp"
+#include "keyfed/modules/mam_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/websocket_config.hpp"
@@ -13,6 +14,7 @@ config::SectionRegistry configSections() {
   config::SectionRegistry registry;
   modules::registerS2sConfig(registry);
   (void)modules::registerSmConfig(registry);
+  (void)modules::registerMamConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)agent::registerAgentConfig(registry);
