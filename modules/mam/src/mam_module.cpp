@@ -257,7 +257,7 @@ class MamModule final : public server::Module {
     const std::size_t maxBytes = e.server.storage().limits().archiveStanzaBytes;
     for (auto& item : page->items) {
       const std::string id = mam::formatArchiveId(ArchiveId{item.seq, item.tag});
-      if (!range) range = mam::PageRange{id, id, page->firstIndex};
+      if (!range) range = mam::PageRange{id, id};
       range->last = id;
       auto original = mam::parseStoredMessage(item.stanza, maxBytes);
       if (!original) {

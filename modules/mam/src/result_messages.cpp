@@ -38,7 +38,6 @@ xml::Element makeFin(bool complete, std::uint64_t count, const std::optional<Pag
   auto& set = fin.addChild("set", std::string(kRsmNs));
   if (range) {
     auto& first = set.addChild("first", std::string(kRsmNs));
-    first.setAttr("index", std::to_string(range->firstIndex));
     first.addText(range->first);
     set.addChild("last", std::string(kRsmNs)).addText(range->last);
   }

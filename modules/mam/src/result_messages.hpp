@@ -25,12 +25,13 @@ xml::Element makeResultMessage(xml::Element original, std::string_view ownerBare
 struct PageRange {
   std::string first;
   std::string last;
-  std::uint64_t firstIndex = 0;
 };
 
 // <fin xmlns='urn:xmpp:mam:2' complete='true|false'><set xmlns=RSM>
-//   <first index=N>..</first><last>..</last><count>C</count></set></fin>
-// (first and last only when the page holds items).
+//   <first>..</first><last>..</last><count>C</count></set></fin>
+// (first and last only when the page holds items). No 'index' on <first/>:
+// slixmpp's backward iteration takes index + items == count for "done" and
+// would stop after the last page (Prosody does not send it either).
 xml::Element makeFin(bool complete, std::uint64_t count, const std::optional<PageRange>& range);
 
 // Parses an archived message as the archive stored it.
