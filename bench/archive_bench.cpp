@@ -151,7 +151,7 @@ BENCHMARK(BM_ArchiveTimeRange)->Unit(benchmark::kMillisecond);
 void BM_ArchiveAppendBatch(benchmark::State& state) {
   auto& store = archive().store();
   const auto n = static_cast<std::size_t>(state.range(0));
-  int next = 10 * kMessages;
+  static int next = 10 * kMessages;  // benchmark runs this function more than once: ids stay unique
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<ArchiveRecord> batch;

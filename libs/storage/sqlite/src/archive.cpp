@@ -157,9 +157,18 @@ Result<ArchivePage> SqliteArchive::query(const ArchiveQuery& q) {
   }
   if (backwards) std::reverse(page.items.begin(), page.items.end());
   if (!page.items.empty()) {
-    auto before = countRange(*conn, *account, q.minSeq, page.items.front().seq - 1, q);
-    if (!before) return errorOf(before);
-    page.firstIndex = *before;
+    // The page's position: count the items on the side it was paged from,
+    // which is the short side for the common pages (the first ones forward,
+    // the last ones backward): counting 100,000 index entries costs ~8 ms.
+    if (backwards) {
+      auto after = countRange(*conn, *account, page.items.back().seq + 1, q.maxSeq, q);
+      if (!after) return errorOf(after);
+      page.firstIndex = page.count - *after - page.items.size();
+    } else {
+      auto before = countRange(*conn, *account, q.minSeq, page.items.front().seq - 1, q);
+      if (!before) return errorOf(before);
+      page.firstIndex = *before;
+    }
   }
   return page;
 }
