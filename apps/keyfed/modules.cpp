@@ -7,6 +7,7 @@
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/https.hpp"
 #include "keyfed/modules/muc.hpp"
+#include "keyfed/modules/mam.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/pep.hpp"
 #include "keyfed/modules/ping.hpp"
@@ -42,6 +43,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeMucModule());
   // XEP-0163 PEP with XEP-0115 capabilities (docs/pep.md).
   server.addModule(modules::makePepModule());
+  // XEP-0313 (docs/mam.md): its hooks' priorities place it around blocking, carbons and offline.
+  server.addModule(modules::makeMamModule());
   // The FAC agent and the outbound stanza policy come before s2s (docs/policy.md).
   auto fac = agent::makeAgentModule();
   agent::AgentModule& agentModule = *fac;

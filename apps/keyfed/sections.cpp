@@ -5,6 +5,7 @@
 #include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/muc_config.hpp"
 #include "keyfed/modules/pep_config.hpp"
+#include "keyfed/modules/mam_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/upload_config.hpp"
@@ -18,6 +19,7 @@ config::SectionRegistry configSections() {
   (void)modules::registerSmConfig(registry);
   (void)modules::registerMucConfig(registry);
   (void)modules::registerPepConfig(registry);
+  (void)modules::registerMamConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)modules::registerUploadConfig(registry);

@@ -132,6 +132,28 @@ base::Result<void> checkOfflineStanza(std::string_view stanza, const Limits& lim
   return checkXml("offline stanza", stanza, limits.offlineStanzaBytes);
 }
 
+base::Result<void> checkArchiveRecord(const ArchiveRecord& record, const Limits& limits) {
+  if (auto r = checkAccountKey(record.user, record.host, limits); !r) return r;
+  if (auto r = checkJid(record.withBare, limits); !r) return r;
+  if (auto r = checkXml("resource", record.withResource, limits.userBytes); !r) return r;
+  if (record.seq <= 0) return invalid("archive sequence number must be positive");
+  if (record.stanza.empty()) return invalid("archived stanza is empty");
+  return checkXml("archived stanza", record.stanza, limits.archiveStanzaBytes);
+}
+
+base::Result<void> checkArchivePrefs(const ArchivePrefs& prefs, const Limits& limits) {
+  for (const auto* list : {&prefs.always, &prefs.never}) {
+    if (list->size() > limits.archivePrefsJids) {
+      return invalid("archive preferences list more than " +
+                     std::to_string(limits.archivePrefsJids) + " JIDs");
+    }
+    for (const auto& jid : *list) {
+      if (auto r = checkJid(jid, limits); !r) return r;
+    }
+  }
+  return {};
+}
+
 base::Result<void> checkVCard(std::string_view vcard, const Limits& limits) {
   if (vcard.empty()) return invalid("vCard is empty");
   return checkXml("vCard", vcard, limits.vcardBytes);

@@ -201,9 +201,32 @@ CREATE TABLE pep_items (
 CREATE INDEX pep_items_by_node ON pep_items (account_id, node, seq);
 )sql";
 
+// Version 8: the message archive (docs/mam.md). seq is the rowid: it grows
+// with time, so retention deletes a rowid range and every account's pages are
+// ranges of one index. Preference lists are newline-separated bare JIDs.
+const char* const kSchemaV8 = R"sql(
+CREATE TABLE archive_messages (
+  seq           INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  tag           INTEGER NOT NULL,
+  with_bare     TEXT NOT NULL,
+  with_resource TEXT NOT NULL DEFAULT '',
+  stamp         INTEGER NOT NULL,
+  stanza        TEXT NOT NULL
+);
+CREATE INDEX archive_by_owner ON archive_messages (account_id, seq);
+CREATE INDEX archive_by_with ON archive_messages (account_id, with_bare, seq);
+CREATE TABLE archive_prefs (
+  account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  default_mode INTEGER NOT NULL CHECK (default_mode BETWEEN 0 AND 2),
+  always_jids  TEXT NOT NULL DEFAULT '',
+  never_jids   TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
-    {7, kSchemaV7},
+    {7, kSchemaV7}, {8, kSchemaV8},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -25,7 +25,8 @@ class SqliteStorage final : public Storage {
         nonces_(*pool_, limits_),
         clearinghouse_(*pool_, limits_),
         mucRooms_(*pool_, limits_),
-        pep_(*pool_, limits_) {}
+        pep_(*pool_, limits_),
+        archive_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -39,6 +40,7 @@ class SqliteStorage final : public Storage {
   ClearinghouseStore& clearinghouse() override { return clearinghouse_; }
   MucRoomStore& mucRooms() override { return mucRooms_; }
   PepStore& pep() override { return pep_; }
+  ArchiveStore& archive() override { return archive_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -56,6 +58,7 @@ class SqliteStorage final : public Storage {
   SqliteClearinghouse clearinghouse_;
   SqliteMucRooms mucRooms_;
   SqlitePep pep_;
+  SqliteArchive archive_;
 };
 
 }  // namespace

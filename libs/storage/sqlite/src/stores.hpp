@@ -160,4 +160,18 @@ class SqlitePep final : public PepStore, StoreBase {
                           std::string_view id) override;
 };
 
+class SqliteArchive final : public ArchiveStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::size_t> append(std::span<const ArchiveRecord> records) override;
+  Result<ArchivePage> query(const ArchiveQuery& query) override;
+  Result<bool> contains(std::string_view user, std::string_view host, std::int64_t seq,
+                        std::uint32_t tag) override;
+  Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) override;
+  Result<std::int64_t> lastSeq() override;
+  Result<std::optional<ArchivePrefs>> prefs(std::string_view user, std::string_view host) override;
+  Result<> setPrefs(std::string_view user, std::string_view host,
+                    const ArchivePrefs& prefs) override;
+};
+
 }  // namespace keyfed::storage::sqlite

@@ -13,6 +13,7 @@
 
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/archive_types.hpp"
 #include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
@@ -267,6 +268,34 @@ class MucRoomStore {
   virtual Result<> putRoom(std::string_view service, const StoredRoom& room) = 0;
   // Returns whether the room existed.
   virtual Result<bool> removeRoom(std::string_view jid) = 0;
+// XEP-0313 message archive (docs/mam.md). Writes come in batches from the
+// archive module's writer thread; queries come from the loop thread.
+class ArchiveStore {
+ public:
+  virtual ~ArchiveStore() = default;
+  // Stores the records in one transaction; returns how many were stored.
+  // Records of accounts that no longer exist, and records refused by the input
+  // checks (over Limits::archiveStanzaBytes, not UTF-8), are skipped (the
+  // caller counts the difference); a database error stores nothing.
+  virtual Result<std::size_t> append(std::span<const ArchiveRecord> records) = 0;
+  // One page (at most min(query.max, Limits::archivePageRows) items). kNotFound
+  // when the account does not exist.
+  virtual Result<ArchivePage> query(const ArchiveQuery& query) = 0;
+  // Whether the account's archive holds the item (seq, tag).
+  virtual Result<bool> contains(std::string_view user, std::string_view host, std::int64_t seq,
+                                std::uint32_t tag) = 0;
+  // Removes up to `maxRows` items older than `cutoff` (their seq below
+  // archiveSeqAt(cutoff)), oldest first, in one short transaction; returns how many.
+  virtual Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) = 0;
+  // The highest sequence number stored (0 when empty).
+  virtual Result<std::int64_t> lastSeq() = 0;
+  // nullopt when the user never set preferences. kNotFound when the account
+  // does not exist.
+  virtual Result<std::optional<ArchivePrefs>> prefs(std::string_view user,
+                                                    std::string_view host) = 0;
+  // kInvalid when a list is longer than Limits::archivePrefsJids or holds an invalid JID.
+  virtual Result<> setPrefs(std::string_view user, std::string_view host,
+                            const ArchivePrefs& prefs) = 0;
 };
 
 // The set of stores one backend provides. The references stay valid for the
@@ -286,6 +315,7 @@ class Storage {
   virtual ClearinghouseStore& clearinghouse() = 0;
   virtual MucRoomStore& mucRooms() = 0;
   virtual PepStore& pep() = 0;
+  virtual ArchiveStore& archive() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

@@ -155,6 +155,10 @@ struct Limits {
   // PEP (the pep module enforces its own, lower, configured limits first).
   std::size_t pepNodeBytes = 1023;        // node name, item id, node config text
   std::size_t pepPayloadBytes = 1 << 20;  // one item's serialized payload
+  // The message archive (archive_types.hpp).
+  std::size_t archiveStanzaBytes = 1 << 20;  // one archived message
+  std::size_t archivePageRows = 1000;        // most items one query returns
+  std::size_t archivePrefsJids = 1000;       // each of the always/never lists
 };
 
 }  // namespace keyfed::storage

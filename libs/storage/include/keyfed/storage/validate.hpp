@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/archive_types.hpp"
 #include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
@@ -26,6 +27,11 @@ base::Result<void> checkCredentials(const Credentials& credentials, const Limits
 base::Result<void> checkRosterItem(const RosterItem& item, const Limits& limits);
 // Stanza and vCard XML: UTF-8 without NUL, within their size limits.
 base::Result<void> checkOfflineStanza(std::string_view stanza, const Limits& limits);
+// An archive record: its owner as an account key, `withBare` a JID, the
+// resource and the stanza UTF-8 without NUL within their limits.
+base::Result<void> checkArchiveRecord(const ArchiveRecord& record, const Limits& limits);
+// Preferences: each list within Limits::archivePrefsJids, every entry a JID.
+base::Result<void> checkArchivePrefs(const ArchivePrefs& prefs, const Limits& limits);
 base::Result<void> checkVCard(std::string_view vcard, const Limits& limits);
 // Private data: namespace and key are identifiers (non-empty UTF-8), the value any bytes.
 base::Result<void> checkPrivateKey(std::string_view ns, std::string_view key, const Limits& limits);
