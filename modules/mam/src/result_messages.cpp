@@ -1,6 +1,6 @@
 #include "result_messages.hpp"
 
-#include "keyfed/xml/parse_element.hpp"
+#include "keyfed/xml/stored_element.hpp"
 #include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "namespaces.hpp"
@@ -46,7 +46,7 @@ xml::Element makeFin(bool complete, std::uint64_t count, const std::optional<Pag
 }
 
 base::Result<xml::Element> parseStoredMessage(std::string_view text, std::size_t maxBytes) {
-  return xml::parseElement(text, maxBytes);
+  return xml::parseStoredElement(text, maxBytes);
 }
 
 }  // namespace keyfed::modules::mam

@@ -268,6 +268,8 @@ class MucRoomStore {
   virtual Result<> putRoom(std::string_view service, const StoredRoom& room) = 0;
   // Returns whether the room existed.
   virtual Result<bool> removeRoom(std::string_view jid) = 0;
+};
+
 // XEP-0313 message archive (docs/mam.md). Writes come in batches from the
 // archive module's writer thread; queries come from the loop thread.
 class ArchiveStore {

@@ -1,8 +1,9 @@
 #pragma once
-// Elements are stored as the text toString() wrote (vCards, PEP items); this
-// reads one back.
-// The text came from our own database, but it was a client's element first:
-// it is parsed with the same limits as any stanza.
+// Elements are stored as the text toString() wrote (vCards, PEP items,
+// archived messages); this reads one back. The text came from our own
+// database, but it was a client's element first: it is parsed by the same
+// hardened stream parser as any stanza (no DTD, no entities beyond XML's own,
+// limits on size, depth and attributes).
 
 #include <cstddef>
 #include <string_view>
@@ -12,9 +13,12 @@
 
 namespace keyfed::xml {
 
-// Exactly one element, nothing before or after it (whitespace aside).
-// Errors: "xml.<condition>" from the parser, or "xml.stored" when the text
-// holds no element or more than one.
-base::Result<Element> parseStoredElement(std::string_view text, std::size_t maxBytes);
+// Exactly one element of at most maxBytes, nothing before or after it
+// (whitespace aside). Depth and attribute counts are bounded by the largest
+// values the configuration accepts, so whatever a c2s parser let through
+// parses here. Unprefixed names without xmlns are in `defaultNs`.
+// Errors: code "xml.stored".
+base::Result<Element> parseStoredElement(std::string_view text, std::size_t maxBytes,
+                                         std::string_view defaultNs = "jabber:client");
 
 }  // namespace keyfed::xml
