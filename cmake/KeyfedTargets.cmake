@@ -72,6 +72,18 @@ endfunction()
 # keyfed_module(name SOURCES ... [DEPS ...] [TESTS ...]): a server module in
 # modules/<name>/ (include/keyfed/modules/<name>.hpp, src/, tests/), built as
 # keyfed::module_<name> on the server's module API, with its tests (TestServer).
+# A module's config section parser as a library of its own,
+# keyfed::module_<name>_config with the module's include/ directory, so that
+# keyfedctl (apps/keyfed/sections.cpp) checks a file without the module.
+function(keyfed_module_config name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(module_${name}_config STATIC ${ARG_SOURCES})
+  add_library(keyfed::module_${name}_config ALIAS module_${name}_config)
+  target_include_directories(module_${name}_config PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(module_${name}_config PUBLIC keyfed::config ${ARG_DEPS})
+  keyfed_warnings(module_${name}_config)
+endfunction()
+
 function(keyfed_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;TESTS" ${ARGN})
   keyfed_library(module_${name} SOURCES ${ARG_SOURCES}

@@ -5,9 +5,10 @@
 #include "keyfed/modules/carbons.hpp"
 #include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
+#include "keyfed/modules/extdisco.hpp"
 #include "keyfed/modules/https.hpp"
-#include "keyfed/modules/muc.hpp"
 #include "keyfed/modules/mam.hpp"
+#include "keyfed/modules/muc.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/pep.hpp"
 #include "keyfed/modules/ping.hpp"
@@ -35,6 +36,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeTimeModule());
   server.addModule(modules::makeVCardModule());
   server.addModule(modules::makeRegisterModule());
+  // XEP-0215 STUN/TURN for calls ([external_services], docs/external-services.md).
+  server.addModule(modules::makeExternalServicesModule());
   // XEP-0280, XEP-0352, XEP-0198 (docs/carbons.md, csi.md, stream-management.md).
   server.addModule(modules::makeCarbonsModule());
   server.addModule(modules::makeCsiModule());

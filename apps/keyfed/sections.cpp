@@ -2,10 +2,11 @@
 
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
+#include "keyfed/modules/extdisco_config.hpp"
 #include "keyfed/modules/https_config.hpp"
+#include "keyfed/modules/mam_config.hpp"
 #include "keyfed/modules/muc_config.hpp"
 #include "keyfed/modules/pep_config.hpp"
-#include "keyfed/modules/mam_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/upload_config.hpp"
@@ -23,6 +24,7 @@ config::SectionRegistry configSections() {
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)modules::registerUploadConfig(registry);
+  (void)modules::registerExternalServicesConfig(registry);
   (void)agent::registerAgentConfig(registry);
   (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;
