@@ -1,6 +1,7 @@
 #include "keyfed/xmpp/stanza.hpp"
 
 #include "keyfed/xml/writer.hpp"
+#include "keyfed/xmpp/client_namespace.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 
 #include <gtest/gtest.h>
@@ -93,6 +94,19 @@ TEST(Stanza, IqResultsAndErrors) {
             "<feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
   xml::Element result = makeIqResult(iq);
   EXPECT_FALSE(isIqRequest(result));
+}
+
+TEST(ClientNamespace, MovesTheStanzaNamespaceOnlyWhereItIsTheServers) {
+  xml::Element m("message", std::string(ns::server));
+  m.addChild("body", std::string(ns::server)).addText("hi");
+  auto& x = m.addChild("x", "urn:example");
+  x.addChild("inner", std::string(ns::server));
+  toClientNamespace(m);
+  EXPECT_EQ(m.ns(), ns::client);
+  EXPECT_EQ(m.child("body", ns::client)->text(), "hi");
+  ASSERT_NE(m.child("x", "urn:example"), nullptr);
+  EXPECT_NE(m.child("x", "urn:example")->child("inner", ns::server), nullptr)
+      << "inside another namespace nothing changes";
 }
 
 }  // namespace

@@ -3,21 +3,11 @@
 #include <string>
 
 #include "eligibility.hpp"
+#include "keyfed/xmpp/client_namespace.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 
 namespace keyfed::modules::carbons {
-namespace {
-
-// jabber:server -> jabber:client for the element and its descendants that
-// share the stanza namespace (<body/>, <subject/>, <thread/>).
-void toClientNamespace(xml::Element& element) {
-  if (element.ns() != xmpp::ns::server) return;
-  element.setNs(std::string(xmpp::ns::client));
-  for (auto& child : element.children()) toClientNamespace(child);
-}
-
-}  // namespace
 
 xml::Element wrapCarbon(const xml::Element& original, Direction direction,
                         std::string_view accountBare, std::string_view toFull) {
@@ -31,7 +21,7 @@ xml::Element wrapCarbon(const xml::Element& original, Direction direction,
   xml::Element inner = original;
   // A message from a federated peer is in jabber:server; forwarded to a
   // client it is a client's message (XEP-0297 section 3).
-  toClientNamespace(inner);
+  xmpp::toClientNamespace(inner);
   forwarded.addChild(std::move(inner));
   return outer;
 }

@@ -1,21 +1,12 @@
 #include "result_messages.hpp"
 
 #include "keyfed/xml/stored_element.hpp"
+#include "keyfed/xmpp/client_namespace.hpp"
 #include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "namespaces.hpp"
 
 namespace keyfed::modules::mam {
-namespace {
-
-void toClientNamespace(xml::Element& element) {
-  if (element.ns() != xmpp::ns::server) return;
-  element.setNs(std::string(xmpp::ns::client));
-  for (auto& child : element.children()) toClientNamespace(child);
-}
-
-}  // namespace
-
 xml::Element makeResultMessage(xml::Element original, std::string_view ownerBare,
                                std::string_view toFull, std::string_view queryId,
                                std::string_view id, base::SystemTime stamp) {
@@ -27,7 +18,7 @@ xml::Element makeResultMessage(xml::Element original, std::string_view ownerBare
   result.setAttr("id", id);
   auto& forwarded = result.addChild("forwarded", std::string(kForwardNs));
   forwarded.addChild("delay", std::string(xmpp::ns::delay)).setAttr("stamp", xmpp::utcStamp(stamp));
-  toClientNamespace(original);
+  xmpp::toClientNamespace(original);
   forwarded.addChild(std::move(original));
   return message;
 }
