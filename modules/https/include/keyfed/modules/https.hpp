@@ -2,7 +2,8 @@
 // The https module (docs/http.md): opens every [[listener]] of type "https"
 // (direct TLS with the virtual hosts' certificates, chosen by SNI) and serves
 // the routes other modules and components add to routes() before the server
-// starts (the FAC agent's POST /fac/request; later WebSocket, BOSH, upload).
+// starts (the FAC agent's POST /fac/request, the clearinghouse table, WebSocket and
+// host-meta, uploads; BOSH later).
 // Limits come from the [http] section (https_config.hpp).
 
 #include <memory>
