@@ -10,7 +10,7 @@
 
 #include "attributes.hpp"
 #include "keyfed/net/event_loop.hpp"
-#include "keyfed/storage/validate.hpp"
+#include "keyfed/base/utf8.hpp"
 #include "keynote/keys.hpp"
 #include "keynote_query.hpp"
 
@@ -135,7 +135,7 @@ Response Agent::handle(std::string_view requestJson, const Origin& origin) {
   if (!parsed) {
     response.id = requestIdOf(requestJson);
     const bool printable = requestJson.size() <= kMaxRequestBytes &&
-                           storage::isValidUtf8(requestJson) &&
+                           base::isUtf8(requestJson) &&
                            requestJson.find('\0') == std::string_view::npos;
     audit("request", response.id, "", origin.peer, "", 0,
           printable ? std::string(requestJson)

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "keyfed/base/utf8.hpp"
+
 namespace keyfed::storage {
 namespace {
 
@@ -21,7 +23,7 @@ base::Result<void> checkIdentifier(std::string_view field, std::string_view valu
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) return invalid(std::string(field) + " contains a control character");
   }
-  if (!isValidUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
+  if (!base::isUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
   return {};
 }
 
@@ -33,7 +35,7 @@ base::Result<void> checkXml(std::string_view field, std::string_view value, std:
   if (value.find('\0') != std::string_view::npos) {
     return invalid(std::string(field) + " contains NUL");
   }
-  if (!isValidUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
+  if (!base::isUtf8(value)) return invalid(std::string(field) + " is not valid UTF-8");
   return {};
 }
 
@@ -53,39 +55,6 @@ base::Result<void> checkScram(std::string_view name, const ScramCredential& c, s
 }
 
 }  // namespace
-
-bool isValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    std::uint32_t min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
 
 base::Result<void> checkHost(std::string_view host, const Limits& limits) {
   return checkIdentifier("host", host, limits.hostBytes);

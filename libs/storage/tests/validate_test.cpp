@@ -7,21 +7,6 @@
 namespace keyfed::storage {
 namespace {
 
-TEST(Validate, Utf8) {
-  EXPECT_TRUE(isValidUtf8(""));
-  EXPECT_TRUE(isValidUtf8("juliet"));
-  EXPECT_TRUE(isValidUtf8("j\xC3\xBCliet"));      // ü
-  EXPECT_TRUE(isValidUtf8("\xE2\x82\xAC"));       // €
-  EXPECT_TRUE(isValidUtf8("\xF0\x9F\x98\x80"));   // U+1F600
-  EXPECT_FALSE(isValidUtf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(isValidUtf8("\xE0\x80\xAF"));      // overlong
-  EXPECT_FALSE(isValidUtf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(isValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(isValidUtf8("\xC3"));              // truncated
-  EXPECT_FALSE(isValidUtf8("\x80"));              // stray continuation
-  EXPECT_FALSE(isValidUtf8("\xFF"));
-}
-
 TEST(Validate, AccountKeysNameTheField) {
   Limits limits;
   auto r = checkAccountKey("", "example.org", limits);

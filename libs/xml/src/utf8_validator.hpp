@@ -5,7 +5,9 @@
 // rather than as generic malformed XML. Refuses overlong forms, surrogates and
 // code points above U+10FFFF.
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace keyfed::xml {
@@ -16,9 +18,14 @@ class Utf8Validator {
   // then stays failed until reset().
   bool feed(std::string_view bytes) {
     if (failed_) return false;
-    for (unsigned char c : bytes) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      const auto c = static_cast<unsigned char>(bytes[i]);
       if (pending_ == 0) {
-        if (c < 0x80) continue;
+        if (c < 0x80) {
+          // Most of a stream is ASCII: skip eight such bytes at a time.
+          while (bytes.size() - i > 8 && asciiWord(bytes.data() + i + 1)) i += 8;
+          continue;
+        }
         if (c >= 0xC2 && c <= 0xDF) {
           pending_ = 1;
           low_ = 0x80, high_ = 0xBF;
@@ -44,6 +51,11 @@ class Utf8Validator {
   void reset() { *this = Utf8Validator{}; }
 
  private:
+  static bool asciiWord(const char* p) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, sizeof word);
+    return (word & 0x8080808080808080ULL) == 0;
+  }
   bool fail() {
     failed_ = true;
     return false;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "keyfed/base/utf8.hpp"
+
 namespace keyfed::xml {
 
 namespace {
@@ -32,33 +34,10 @@ Sequence sequenceAt(std::string_view s, std::size_t i) {
 }
 
 std::size_t validSequence(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07u;
-  } else {
+  const std::size_t len = base::utf8SequenceLength(s, i);
+  if (len == 3 && s[i] == '\xEF' && s[i + 1] == '\xBF' &&
+      (s[i + 2] == '\xBE' || s[i + 2] == '\xBF'))
     return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    unsigned char b = byte(i + k);
-    if ((b & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  // Overlong forms, surrogates, beyond U+10FFFF, and U+FFFE/U+FFFF.
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  if (cp > 0x10FFFF || cp == 0xFFFE || cp == 0xFFFF) return 0;
   return len;
 }
 

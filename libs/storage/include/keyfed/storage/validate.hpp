@@ -13,9 +13,6 @@
 
 namespace keyfed::storage {
 
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool isValidUtf8(std::string_view text);
-
 // user and host: non-empty, within Limits, UTF-8 without control characters.
 base::Result<void> checkAccountKey(std::string_view user, std::string_view host,
                                    const Limits& limits);
