@@ -5,6 +5,13 @@
 // full or its oldest record has waited `delay`, and deletes expired messages
 // every `expireInterval`. Time comes from a base::Clock so tests drive it with
 // a FakeClock (then call wake() after moving it).
+//
+// Backpressure: when `lagLimit` records wait, enqueue() waits (at most
+// `lagWait`) until the writer has taken them, so a server delivering faster
+// than the archive can write slows to the archive's pace instead of dropping
+// archive entries. A writer that does not take them in time (a stalled disk)
+// is not waited for again until it commits; then the queue fills up to
+// `capacity` and enqueue() refuses.
 
 #include <chrono>
 #include <condition_variable>
@@ -24,8 +31,10 @@ class BatchWriter {
   struct Options {
     std::size_t batchSize = 512;
     std::chrono::milliseconds delay{50};
-    std::size_t capacity = 100000;    // records waiting for the writer
-    std::chrono::hours retention{0};  // 0: keep forever
+    std::size_t lagLimit = 4096;             // records waiting before enqueue() waits; 0: never
+    std::chrono::milliseconds lagWait{250};  // the longest one enqueue() waits
+    std::size_t capacity = 100000;           // records waiting: past it, refused
+    std::chrono::hours retention{0};         // 0: keep forever
     std::chrono::seconds expireInterval{3600};
     std::size_t expireBatch = 5000;  // rows per delete transaction
   };
@@ -38,6 +47,8 @@ class BatchWriter {
     std::uint64_t failed = 0;    // in batches whose transaction failed
     std::uint64_t expired = 0;   // deleted by retention
     std::uint64_t batches = 0;   // transactions committed
+    std::uint64_t waits = 0;     // enqueue() calls that waited for the writer (backpressure)
+    std::uint64_t stalls = 0;    // waits that ran out: the writer is stalled
   };
 
   BatchWriter(storage::ArchiveStore& store, const base::Clock& clock, Options options);
@@ -46,7 +57,8 @@ class BatchWriter {
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
-  // Loop thread. False (and counted as refused) when `capacity` records wait already.
+  // Loop thread. Waits while `lagLimit` records wait (see above); false (and
+  // counted as refused) when `capacity` records wait already.
   bool enqueue(storage::ArchiveRecord&& record);
   // Blocks until every record enqueued before the call is committed (or its
   // batch failed): a query after flush() sees every message accepted before it.
@@ -71,6 +83,7 @@ class BatchWriter {
   mutable std::mutex mutex_;
   std::condition_variable work_;      // the writer waits here
   std::condition_variable finished_;  // flush() waits here
+  std::condition_variable taken_;     // enqueue() waits here for the writer to take the queue
   std::vector<storage::ArchiveRecord> pending_;
   base::SteadyTime oldest_{};   // when pending_'s first record came
   std::uint64_t enqueued_ = 0;  // sequence of the last record enqueued
@@ -79,7 +92,8 @@ class BatchWriter {
   base::SystemTime nextExpiry_{};
   bool stopping_ = false;
   bool wakeRequested_ = false;
-  bool exited_ = false;  // the writer thread has returned
+  bool exited_ = false;   // the writer thread has returned
+  bool stalled_ = false;  // a wait ran out; no more waits until the writer commits
   Stats stats_;
   std::thread thread_;
 };

@@ -19,6 +19,12 @@ base::Result<void> registerMamConfig(config::SectionRegistry& registry) {
         std::chrono::milliseconds(t.integer("batch_delay_ms", c.batchDelay.count(), 1, 10000));
     c.queueCapacity = static_cast<std::size_t>(
         t.integer("queue_capacity", static_cast<std::int64_t>(c.queueCapacity), 100, 10'000'000));
+    c.lagLimit = static_cast<std::size_t>(
+        t.integer("lag_limit", static_cast<std::int64_t>(c.lagLimit), 0, 10'000'000));
+    c.lagWait = std::chrono::milliseconds(t.integer("lag_wait_ms", c.lagWait.count(), 1, 5000));
+    if (c.lagLimit > c.queueCapacity) {
+      t.error("lag_limit", "config.range", "must not exceed queue_capacity");
+    }
     // 1000 is the storage's own cap (storage::Limits::archivePageRows).
     c.maxPageSize = static_cast<std::size_t>(
         t.integer("max_page_size", static_cast<std::int64_t>(c.maxPageSize), 1, 1000));

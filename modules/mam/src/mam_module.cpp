@@ -68,6 +68,8 @@ class MamModule final : public server::Module {
     options.batchSize = config_.batchSize;
     options.delay = config_.batchDelay;
     options.capacity = config_.queueCapacity;
+    options.lagLimit = config_.lagLimit;
+    options.lagWait = config_.lagWait;
     options.retention = std::chrono::hours{24 * config_.expireAfterDays};
     options.expireInterval = config_.expireInterval;
     writer_ = std::make_unique<BatchWriter>(store, server.clock(), options);

@@ -1,6 +1,8 @@
 // The batch writer against real SQLite, with a FakeClock for the delay and retention.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "batch_writer.hpp"
@@ -21,6 +23,65 @@ bool eventually(Pred done) {
   }
   return done();
 }
+
+// The real SQLite archive behind a gate that can hold append() the way a
+// stalled disk would: the one thing the writer's backpressure must survive.
+class GatedArchive : public storage::ArchiveStore {
+ public:
+  explicit GatedArchive(storage::ArchiveStore& real) : real_(real) {}
+
+  void close() {
+    std::lock_guard lock(mutex_);
+    open_ = false;
+  }
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+  [[nodiscard]] bool holding() {
+    std::lock_guard lock(mutex_);
+    return holding_;
+  }
+
+  base::Result<std::size_t> append(std::span<const storage::ArchiveRecord> records) override {
+    {
+      std::unique_lock lock(mutex_);
+      holding_ = !open_;
+      opened_.wait(lock, [&] { return open_; });
+      holding_ = false;
+    }
+    return real_.append(records);
+  }
+  base::Result<storage::ArchivePage> query(const storage::ArchiveQuery& q) override {
+    return real_.query(q);
+  }
+  base::Result<bool> contains(std::string_view user, std::string_view host, std::int64_t seq,
+                              std::uint32_t tag) override {
+    return real_.contains(user, host, seq, tag);
+  }
+  base::Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) override {
+    return real_.removeOlderThan(cutoff, maxRows);
+  }
+  base::Result<std::int64_t> lastSeq() override { return real_.lastSeq(); }
+  base::Result<std::optional<storage::ArchivePrefs>> prefs(std::string_view user,
+                                                           std::string_view host) override {
+    return real_.prefs(user, host);
+  }
+  base::Result<> setPrefs(std::string_view user, std::string_view host,
+                          const storage::ArchivePrefs& p) override {
+    return real_.setPrefs(user, host, p);
+  }
+
+ private:
+  storage::ArchiveStore& real_;
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = true;
+  bool holding_ = false;
+};
 
 class BatchWriterTest : public ::testing::Test {
  protected:
@@ -47,6 +108,10 @@ class BatchWriterTest : public ::testing::Test {
   void start(BatchWriter::Options options) {
     writer_ = std::make_unique<BatchWriter>(storage_->archive(), clock_, options);
   }
+  void startGated(BatchWriter::Options options) {
+    gate_ = std::make_unique<GatedArchive>(storage_->archive());
+    writer_ = std::make_unique<BatchWriter>(*gate_, clock_, options);
+  }
 
   storage::ArchiveRecord record() {
     storage::ArchiveRecord r;
@@ -71,6 +136,7 @@ class BatchWriterTest : public ::testing::Test {
   std::filesystem::path dir_;
   base::FakeClock clock_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<GatedArchive> gate_;  // declared before writer_: outlives it
   std::unique_ptr<BatchWriter> writer_;
   int counter_ = 0;
 };
@@ -102,8 +168,54 @@ TEST_F(BatchWriterTest, FlushCommitsEverythingEnqueuedBeforeIt) {
   EXPECT_EQ(archived(), 25U);
 }
 
+TEST_F(BatchWriterTest, DeliveryFasterThanTheWriterWaitsForItAndNothingIsLeftUnarchived) {
+  // A queue of 30 would overflow at once if enqueue() did not wait: 500
+  // records are handed over far faster than SQLite commits them.
+  start({.batchSize = 10, .delay = 1h, .lagLimit = 20, .lagWait = 5s, .capacity = 30});
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(writer_->enqueue(record()));
+  writer_->flush();
+  EXPECT_EQ(archived(), 500U);
+  const auto stats = writer_->stats();
+  EXPECT_EQ(stats.refused, 0U);
+  EXPECT_GT(stats.waits, 0U);
+  EXPECT_EQ(stats.stalls, 0U);
+}
+
+TEST_F(BatchWriterTest, AStalledWriterIsWaitedForOnceThenTheQueueFillsAndRefuses) {
+  startGated({.batchSize = 5, .delay = 1h, .lagLimit = 5, .lagWait = 50ms, .capacity = 12});
+  gate_->close();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer_->enqueue(record()));
+  ASSERT_TRUE(eventually([&] { return gate_->holding(); }));  // the writer took them and is stuck
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer_->enqueue(record()));
+
+  const auto before = std::chrono::steady_clock::now();
+  ASSERT_TRUE(writer_->enqueue(record()));  // waits out lagWait, then goes on
+  EXPECT_GE(std::chrono::steady_clock::now() - before, 50ms);
+  EXPECT_EQ(writer_->stats().stalls, 1U);
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(writer_->enqueue(record()));  // no more waits
+  EXPECT_FALSE(writer_->enqueue(record()));                             // 12 wait: full
+  EXPECT_EQ(writer_->stats().waits, 1U);
+  EXPECT_EQ(writer_->stats().refused, 1U);
+
+  gate_->open();
+  writer_->flush();
+  EXPECT_EQ(archived(), 17U);  // everything accepted
+
+  // Committing again ended the stall: a writer that lags is waited for again.
+  gate_->close();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer_->enqueue(record()));
+  ASSERT_TRUE(eventually([&] { return gate_->holding(); }));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer_->enqueue(record()));
+  ASSERT_TRUE(writer_->enqueue(record()));
+  EXPECT_EQ(writer_->stats().waits, 2U);
+  EXPECT_EQ(writer_->stats().stalls, 2U);
+  gate_->open();
+  writer_->flush();
+  EXPECT_EQ(archived(), 28U);
+}
+
 TEST_F(BatchWriterTest, AFullQueueRefusesAndCountsInsteadOfGrowing) {
-  start({.batchSize = 1000, .delay = 1h, .capacity = 5});
+  start({.batchSize = 1000, .delay = 1h, .lagLimit = 0, .capacity = 5});
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(writer_->enqueue(record()));
   EXPECT_FALSE(writer_->enqueue(record()));
   EXPECT_FALSE(writer_->enqueue(record()));

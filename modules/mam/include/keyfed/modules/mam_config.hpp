@@ -25,8 +25,13 @@ struct MamConfig {
   std::size_t batchSize = 512;
   // ... and holds a message at most this long before committing it.
   std::chrono::milliseconds batchDelay{50};
+  // Messages waiting for the writer before delivery waits for it (at most
+  // lagWait each time): the server slows to the archive's pace rather than
+  // leave messages unarchived. 0: never waits.
+  std::size_t lagLimit = 4096;
+  std::chrono::milliseconds lagWait{250};
   // Messages waiting for the writer; past it archiving is refused (logged and
-  // counted) while delivery goes on.
+  // counted) while delivery goes on (only when the writer is stalled).
   std::size_t queueCapacity = 100000;
   // RSM page sizes: without <max/>, and the most one page returns.
   std::size_t defaultPageSize = 50;
