@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "keynote/keys.hpp"
+#include "read_file.hpp"
 
 namespace {
 
@@ -24,34 +25,6 @@ void usage() {
   std::fprintf(stderr,
                "\t[-v] <AlgorithmName> <AssertionFile> <PrivateKeyFile> [<print-offset>] "
                "[<print-length>]\n");
-}
-
-// Read a whole (bounded) file; reports like perror() and returns false.
-bool readFile(const char* path, std::string& out) {
-  std::FILE* fp = std::fopen(path, "rb");
-  if (fp == nullptr) {
-    std::perror(path);
-    return false;
-  }
-  std::string data;
-  char buf[8192];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0) {
-    data.append(buf, n);
-    if (data.size() > kMaxFileBytes) {
-      std::fclose(fp);
-      std::fprintf(stderr, "%s: file too large\n", path);
-      return false;
-    }
-  }
-  const bool failed = std::ferror(fp) != 0;
-  std::fclose(fp);
-  if (failed) {
-    std::perror(path);
-    return false;
-  }
-  out = std::move(data);
-  return true;
 }
 
 }  // namespace
@@ -90,13 +63,13 @@ int runSign(int argc, char** argv) {
   }
 
   std::string assertion;
-  if (!readFile(argv[2 + flg], assertion)) return 1;
+  if (!readBoundedFile(argv[2 + flg], kMaxFileBytes, assertion)) return 1;
   if (assertion.empty()) {
     std::fprintf(stderr, "Error: zero-sized assertion-file.\n");
     return 1;
   }
   std::string key;
-  if (!readFile(argv[3 + flg], key)) return 1;
+  if (!readBoundedFile(argv[3 + flg], kMaxFileBytes, key)) return 1;
   if (key.empty()) {
     std::fprintf(stderr, "Illegal key-file size 0\n");
     return 1;

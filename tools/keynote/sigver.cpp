@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "keynote/assertion.hpp"
 #include "keynote/keys.hpp"
+#include "read_file.hpp"
 
 namespace {
 
@@ -20,33 +21,6 @@ void usage() {
   std::fprintf(stderr, "\t<AssertionFile>\n");
 }
 
-bool readFile(const char* path, std::string& out) {
-  std::FILE* fp = std::fopen(path, "rb");
-  if (fp == nullptr) {
-    std::perror(path);
-    return false;
-  }
-  std::string data;
-  char buf[8192];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0) {
-    data.append(buf, n);
-    if (data.size() > kMaxFileBytes) {
-      std::fclose(fp);
-      std::fprintf(stderr, "%s: file too large\n", path);
-      return false;
-    }
-  }
-  const bool failed = std::ferror(fp) != 0;
-  std::fclose(fp);
-  if (failed) {
-    std::perror(path);
-    return false;
-  }
-  out = std::move(data);
-  return true;
-}
-
 }  // namespace
 
 int runSigver(int argc, char** argv) {
@@ -55,7 +29,7 @@ int runSigver(int argc, char** argv) {
     return 0;
   }
   std::string text;
-  if (!readFile(argv[1], text)) return 1;
+  if (!readBoundedFile(argv[1], kMaxFileBytes, text)) return 1;
   if (text.empty()) {
     std::fprintf(stderr, "Error: zero-sized assertion-file.\n");
     return 1;

@@ -9,11 +9,8 @@
 // classic output.
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +19,7 @@
 #include "keynote/environment.hpp"
 #include "keynote/keynote.hpp"
 #include "keynote/keys.hpp"
+#include "read_file.hpp"
 
 namespace {
 
@@ -37,23 +35,6 @@ void verifyUsage() {
   std::fprintf(stderr, "\t--explain:      Explain the result (keyfed extension)\n");
   std::fprintf(stderr, "Followed by a list of:\n");
   std::fprintf(stderr, "\t<filename>:     Non-local assertion\n");
-}
-
-// Reads a whole file; prints the system error as perror(3) would.
-bool readFile(const char* path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "%s: %s\n", path, std::strerror(errno != 0 ? errno : ENOENT));
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  if (out.size() > kMaxFileBytes) {
-    std::fprintf(stderr, "%s: file larger than %zu bytes\n", path, kMaxFileBytes);
-    return false;
-  }
-  return true;
 }
 
 struct Options {
@@ -132,7 +113,7 @@ int runVerify(int argc, char** argv) {
       }
       case 'e': {
         std::string text;
-        if (!readFile(value, text)) return 1;
+        if (!readBoundedFile(value, kMaxFileBytes, text)) return 1;
         auto env = keynote::parseAttributeFile(text);
         if (!env) {
           std::fprintf(stderr, "Syntax error in environment file <%s>, %s\n", value,
@@ -152,7 +133,7 @@ int runVerify(int argc, char** argv) {
       }
       case 'k': {
         std::string text;
-        if (!readFile(value, text)) return 1;
+        if (!readBoundedFile(value, kMaxFileBytes, text)) return 1;
         o.haveKey = true;
         auto key = keynote::parseQuotedKey(text);
         if (!key || key->empty() ||
@@ -165,7 +146,7 @@ int runVerify(int argc, char** argv) {
       }
       case 'l': {
         std::string text;
-        if (!readFile(value, text)) return 1;
+        if (!readBoundedFile(value, kMaxFileBytes, text)) return 1;
         o.haveTrusted = true;
         auto id = session.addAssertion(text, keynote::Trust::Trusted);
         if (!id) {
@@ -199,7 +180,7 @@ int runVerify(int argc, char** argv) {
   // Credentials are added from the last operand to the first ([ref]).
   for (auto it = o.credentials.rbegin(); it != o.credentials.rend(); ++it) {
     std::string text;
-    if (!readFile(*it, text)) return 1;
+    if (!readBoundedFile(*it, kMaxFileBytes, text)) return 1;
     auto id = session.addAssertion(text, keynote::Trust::Untrusted);
     if (!id) {
       std::fprintf(stderr, "Error for assertion in file <%s>, errno %d.\n", *it,
