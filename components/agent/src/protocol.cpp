@@ -6,9 +6,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "keyfed/base/hex.hpp"
 #include "keynote/keys.hpp"
 
 namespace keyfed::agent {
@@ -54,13 +56,7 @@ std::string hexDigest(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < 16 && i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xF];
-  }
-  return out;
+  return base::toHex(digest.data(), std::min<std::size_t>(16, length));  // 128 bits are enough
 }
 
 }  // namespace
@@ -249,13 +245,7 @@ std::string requestIdOf(std::string_view rawRequest) {
 std::string makeNonce() {
   std::array<unsigned char, 16> bytes{};
   RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
+  return base::toHex(bytes.data(), bytes.size());
 }
 
 }  // namespace keyfed::agent

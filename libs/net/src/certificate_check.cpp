@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "certificate_identity.hpp"
+#include "keyfed/base/hex.hpp"
 
 namespace keyfed::net {
 
@@ -63,14 +64,7 @@ std::string spkiSha256(X509* cert) {
                             EVP_sha256(), nullptr);
   OPENSSL_free(der);
   if (ok != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(std::size_t{digestLength} * 2);
-  for (unsigned int i = 0; i < digestLength; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
+  return base::toHex(digest, digestLength);
 }
 
 std::string describeVerifyError(int error) {

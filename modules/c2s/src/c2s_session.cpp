@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "c2s_module.hpp"
+#include "keyfed/base/hex.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
@@ -26,17 +27,6 @@ xml::ParserLimits parserLimits(const config::Config& config) {
   limits.maxTextBytes = config.limits.xmlText;
   limits.contentNamespaces = {std::string(ns::client)};
   return limits;
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
 }
 
 // RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
@@ -146,7 +136,7 @@ void C2sSession::sendHeader(std::string_view from) {
   xml::StreamHeader header;
   header.defaultNs = std::string(ns::client);
   header.from = std::string(from);
-  header.id = streamId_ = hex(xmpp::randomBytes(12));
+  header.id = streamId_ = base::toHex(xmpp::randomBytes(12));
   header.version = "1.0";
   header.lang = "en";
   out_.clear();
@@ -478,8 +468,9 @@ void C2sSession::handleBind(const xml::Element& iq) {
     closeWithError(StreamErrorCondition::internalServerError);
     return;
   }
-  base::Result<xmpp::Jid> full = requested.empty() ? bare->withResource(hex(xmpp::randomBytes(8)))
-                                                   : bare->withResource(requested);
+  base::Result<xmpp::Jid> full = requested.empty()
+                                     ? bare->withResource(base::toHex(xmpp::randomBytes(8)))
+                                     : bare->withResource(requested);
   if (!full) {
     replyIqError(iq, xmpp::StanzaErrorCondition::badRequest);
     return;

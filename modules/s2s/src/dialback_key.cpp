@@ -7,26 +7,16 @@
 
 #include <algorithm>
 
+#include "keyfed/base/hex.hpp"
 #include "keyfed/xmpp/scram.hpp"
 
 namespace keyfed::modules::s2s {
-
-std::string toHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 DialbackKeys::DialbackKeys(std::string_view secret) {
   const std::string material = secret.empty() ? xmpp::randomBytes(32) : std::string(secret);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-  hashedSecret_ = toHex({reinterpret_cast<const char*>(digest), sizeof digest});
+  hashedSecret_ = base::toHex(digest, sizeof digest);
 }
 
 std::string DialbackKeys::make(std::string_view receiving, std::string_view originating,
@@ -38,7 +28,7 @@ std::string DialbackKeys::make(std::string_view receiving, std::string_view orig
   unsigned int length = 0;
   HMAC(EVP_sha256(), hashedSecret_.data(), static_cast<int>(hashedSecret_.size()),
        reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &length);
-  return toHex({reinterpret_cast<const char*>(mac), length});
+  return base::toHex(mac, length);
 }
 
 bool DialbackKeys::verify(std::string_view receiving, std::string_view originating,

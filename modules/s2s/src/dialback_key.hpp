@@ -25,7 +25,4 @@ class DialbackKeys {
   std::string hashedSecret_;  // hex(SHA256(secret)): the HMAC key
 };
 
-// Lowercase hex of bytes.
-std::string toHex(std::string_view bytes);
-
 }  // namespace keyfed::modules::s2s

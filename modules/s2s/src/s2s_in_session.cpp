@@ -1,6 +1,7 @@
 #include "s2s_in_session.hpp"
 
 #include "agent_only.hpp"
+#include "keyfed/base/hex.hpp"
 #include "keyfed/policy/stanza_facts.hpp"
 #include "keyfed/server/server.hpp"
 #include "keyfed/xml/writer.hpp"
@@ -78,7 +79,7 @@ void S2sInSession::sendHeader(std::string_view to) {
   header.defaultNs = std::string(ns::server);
   header.from = localDomain_.empty() ? server_.config().virtualHosts.front().domain : localDomain_;
   header.to = std::string(to);
-  header.id = streamId_ = toHex(xmpp::randomBytes(16));
+  header.id = streamId_ = base::toHex(xmpp::randomBytes(16));
   header.version = "1.0";
   header.prefixes = {{"db", std::string(ns::dialback)}};
   writeHeader(header);
