@@ -271,11 +271,12 @@ std::vector<xmpp::ChannelBinding> C2sSession::channelBindings() const {
   return out;
 }
 
-std::vector<std::string> C2sSession::offeredMechanisms() const {
+std::vector<std::string> C2sSession::offeredMechanisms(
+    const std::vector<xmpp::ChannelBinding>& bindings) const {
   std::vector<std::string> out;
   if (tlsRequiredButMissing()) return out;
   const bool tls = stream_->isTls();
-  const bool canBind = !channelBindings().empty();
+  const bool canBind = !bindings.empty();
   for (const auto& mechanism : server_.config().c2s.mechanisms) {
     if (mechanism == "PLAIN" && !tls) continue;  // never a password in the clear
     if (mechanism.ends_with("-PLUS") && !canBind) continue;
@@ -292,11 +293,11 @@ void C2sSession::sendFeatures() {
       auto& starttls = features.addChild("starttls", std::string(ns::tls));
       if (server_.config().c2s.requireTls) starttls.addChild("required", std::string(ns::tls));
     }
-    const auto mechanisms = offeredMechanisms();
+    const auto bindings = channelBindings();
+    const auto mechanisms = offeredMechanisms(bindings);
     if (!mechanisms.empty()) {
       auto& list = features.addChild("mechanisms", std::string(ns::sasl));
       for (const auto& m : mechanisms) list.addChild("mechanism", std::string(ns::sasl)).addText(m);
-      const auto bindings = channelBindings();
       if (!bindings.empty()) {
         auto& cb = features.addChild("sasl-channel-binding", std::string(ns::saslChannelBinding));
         for (const auto& b : bindings) {
@@ -389,8 +390,10 @@ void C2sSession::handleSasl(const xml::Element& element) {
     return;
   }
   if (!sasl_) {
-    sasl_.emplace(server_.storage().accounts(), streamDomain(), offeredMechanisms(),
-                  channelBindings());
+    auto bindings = channelBindings();
+    auto mechanisms = offeredMechanisms(bindings);
+    sasl_.emplace(server_.storage().accounts(), streamDomain(), std::move(mechanisms),
+                  std::move(bindings));
   }
   auto step = sasl_->handle(element);
   send(step.reply);

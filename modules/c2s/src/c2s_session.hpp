@@ -70,7 +70,10 @@ class C2sSession final : public server::ClientSession,
   void handleBeforeBind(xml::Element&& stanza);
   void handlePreAuthIq(xml::Element&& iq);
   void replyIqError(const xml::Element& iq, xmpp::StanzaErrorCondition condition);
-  std::vector<std::string> offeredMechanisms() const;
+  // bindings: channelBindings() of this stream, computed once by the caller
+  // (a tls-exporter value is an HKDF run, not something to repeat per feature).
+  std::vector<std::string> offeredMechanisms(
+      const std::vector<xmpp::ChannelBinding>& bindings) const;
   std::vector<xmpp::ChannelBinding> channelBindings() const;
   bool tlsRequiredButMissing() const;
   void unbind();
