@@ -1,6 +1,7 @@
 // The [agent] section: defaults, policy files read at load, checks.
 
 #include "keyfed/agent/config.hpp"
+#include "keyfed/config/minimal_config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -15,17 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const char* const kBase = R"(
-[[virtual_host]]
-domain = "target.test"
-certificate = ""
-key = ""
-[c2s]
-require_tls = false
-[[listener]]
-type = "c2s"
-)";
-
 class AgentConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,8 +29,8 @@ class AgentConfigTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
   }
   base::Result<config::Config> load(const std::string& section) {
-    return config::loadConfigFromString(std::string(kBase) + section, dir_ / "keyfed.toml",
-                                        registry_);
+    return config::loadConfigFromString(config::minimalConfigText("target.test") + section,
+                                        dir_ / "keyfed.toml", registry_);
   }
 
   std::filesystem::path dir_;

@@ -2,6 +2,7 @@
 // files read at load, and what is refused.
 
 #include "keyfed/clearinghouse/config.hpp"
+#include "keyfed/config/minimal_config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,17 +17,6 @@ namespace keyfed::clearinghouse {
 namespace {
 
 using namespace std::chrono_literals;
-
-const char* const kBase = R"(
-[[virtual_host]]
-domain = "m1.test"
-certificate = ""
-key = ""
-[c2s]
-require_tls = false
-[[listener]]
-type = "c2s"
-)";
 
 class ConfigTest : public ::testing::Test {
  protected:
@@ -44,8 +34,8 @@ class ConfigTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
   }
   base::Result<config::Config> load(const std::string& section) {
-    return config::loadConfigFromString(std::string(kBase) + section, dir_ / "keyfed.toml",
-                                        registry_);
+    return config::loadConfigFromString(config::minimalConfigText("m1.test") + section,
+                                        dir_ / "keyfed.toml", registry_);
   }
 
   std::filesystem::path dir_;

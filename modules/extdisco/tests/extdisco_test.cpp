@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "keyfed/config/minimal_config.hpp"
 #include "keyfed/modules/extdisco.hpp"
 #include "keyfed/server/test_server.hpp"
 #include "keyfed/xml/writer.hpp"
@@ -149,15 +150,11 @@ TEST_F(ExternalServicesTest, NothingConfiguredNothingAdvertised) {
   EXPECT_EQ(error->condition, xmpp::StanzaErrorCondition::serviceUnavailable);
 }
 
-constexpr std::string_view kBase =
-    "[server]\ndata_dir = \"d\"\n[[virtual_host]]\ndomain = \"a.test\"\ncertificate = \"\"\n"
-    "key = \"\"\n[c2s]\nrequire_tls = false\n[[listener]]\ntype = \"c2s\"\nport = 0\n";
-
 TEST(ExternalServicesConfigTest, ParsesServicesAndRefusesContradictions) {
   config::SectionRegistry registry;
   ASSERT_TRUE(registerExternalServicesConfig(registry));
   auto loaded = config::loadConfigFromString(
-      std::string(kBase) +
+      config::minimalConfigText() +
           "[external_services]\ncredential_ttl = 600\n"
           "[[external_services.service]]\ntype = \"stun\"\nhost = \"stun.a.test\"\nport = 3478\n"
           "[[external_services.service]]\ntype = \"turn\"\nhost = \"turn.a.test\"\n"
@@ -178,7 +175,7 @@ TEST(ExternalServicesConfigTest, ParsesServicesAndRefusesContradictions) {
            "[[external_services.service]]\nhost = \"h\"\nusername = \"u\"\n",
            "[[external_services.service]]\ntype = \"stun\"\nhost = \"h\"\nsecret = \"s\"\n",
        }) {
-    auto refused = config::loadConfigFromString(std::string(kBase) + std::string(bad),
+    auto refused = config::loadConfigFromString(config::minimalConfigText() + std::string(bad),
                                                 "/tmp/keyfed.toml", registry);
     EXPECT_FALSE(refused) << bad;
   }

@@ -1,29 +1,17 @@
 #include <gtest/gtest.h>
 
 #include "keyfed/config/config.hpp"
+#include "keyfed/config/minimal_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 
 namespace keyfed::modules {
 namespace {
 
-constexpr const char* kBase = R"(
-[server]
-data_dir = "data"
-[[virtual_host]]
-domain = "a.test"
-certificate = ""
-key = ""
-[c2s]
-require_tls = false
-[[listener]]
-type = "c2s"
-port = 0
-)";
-
 base::Result<config::Config> load(const std::string& s2s) {
   config::SectionRegistry registry;
   registerS2sConfig(registry);
-  return config::loadConfigFromString(std::string(kBase) + s2s, "/tmp/keyfed.toml", registry);
+  return config::loadConfigFromString(config::minimalConfigText() + s2s, "/tmp/keyfed.toml",
+                                      registry);
 }
 
 TEST(S2sConfig, DefaultsAreClosedAndTrusted) {

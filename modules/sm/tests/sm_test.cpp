@@ -4,6 +4,7 @@
 // (tests/e2e/test_stream_management.py).
 #include <gtest/gtest.h>
 
+#include "keyfed/config/minimal_config.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/sm.hpp"
 #include "keyfed/modules/sm_config.hpp"
@@ -178,23 +179,19 @@ TEST_F(SmTest, ConnectionLossKeepsOnlyResumableSessions) {
   EXPECT_FALSE(juliet->keptAfterConnectionLoss());
 }
 
-// The smallest config the loader accepts (as TestServer writes it).
-constexpr std::string_view kBase =
-    "[server]\ndata_dir = \"d\"\n[[virtual_host]]\ndomain = \"a.test\"\ncertificate = \"\"\n"
-    "key = \"\"\n[c2s]\nrequire_tls = false\n[[listener]]\ntype = \"c2s\"\nport = 0\n";
-
 TEST(SmConfigTest, ParsesAndBoundsTheSection) {
   config::SectionRegistry registry;
   ASSERT_TRUE(registerSmConfig(registry));
   auto loaded = config::loadConfigFromString(
-      std::string(kBase) + "[stream_management]\nresume_timeout = 60\nmax_unacked = 50\n",
+      config::minimalConfigText() + "[stream_management]\nresume_timeout = 60\nmax_unacked = 50\n",
       "/tmp/keyfed.toml", registry);
   ASSERT_TRUE(loaded) << loaded.error().describe();
   const auto c = smConfig(*loaded);
   EXPECT_EQ(c.resumeTimeout.count(), 60);
   EXPECT_EQ(c.maxUnacked, 50u);
   auto bad = config::loadConfigFromString(
-      std::string(kBase) + "[stream_management]\nmax_unacked = 1\n", "/tmp/keyfed.toml", registry);
+      config::minimalConfigText() + "[stream_management]\nmax_unacked = 1\n", "/tmp/keyfed.toml",
+      registry);
   EXPECT_FALSE(bad);
 }
 
