@@ -31,6 +31,11 @@ class IdleConnections(ServerTestCase):
         await asyncio.sleep(QUIET)
         result = await alice.iq("get", f"<ping xmlns='{NS_PING}'/>", to=self.domain)
         self.assertEqual(result["type"], "result")
+        await asyncio.sleep(QUIET)
+        # Not only after the first pause: alice's parser slept again after each time her
+        # stanzas woke it (after login, both messages and the ping).
+        naps = self.server.log_text().count(f"c2s {alice.boundjid} (")
+        self.assertGreaterEqual(naps, 4, f"alice's parser slept {naps} times")
 
     def test_own_root_prefix_and_declared_prefixes_survive_pauses(self):
         user, password = self.user("raw")

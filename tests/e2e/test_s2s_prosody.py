@@ -5,7 +5,10 @@ all (keyfed "verified"). Messages and presence cross in both directions."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import unittest
+from collections import Counter
 
 from harness.clients import Client, logged_in, quiet_slixmpp
 from harness.federation import s2s_section, wait_for_log
@@ -14,6 +17,7 @@ from harness.process import free_ports
 from harness.prosody_server import DEFAULT_MODULES, ProsodyServer, prosody_available
 
 HOST = "127.0.0.1"
+QUIET = 1.6  # seconds: more than the 1 s after which a quiet stream's parser sleeps
 
 
 @unittest.skipUnless(keyfed_available() and keyfedctl_available(),
@@ -71,6 +75,25 @@ class KeyfedWithProsody(unittest.IsolatedAsyncioTestCase):
             await alice.expect_presence(sender="pete@p.test", ptype="subscribed", timeout=15)
             await alice.expect_presence(sender=str(pete.boundjid), ptype="available")
             await pete.expect_presence(sender=str(alice.boundjid), ptype="available")
+
+            # Quiet s2s streams put their XML parsers to sleep after a second (like c2s
+            # streams, docs/performance.md); the next bytes from Prosody wake them.
+            for round_ in range(2):
+                await asyncio.sleep(QUIET)
+                alice.send_message(mto="pete@p.test", mbody=f"after a pause {round_}",
+                                   mtype="chat")
+                await pete.expect_message(body=f"after a pause {round_}", timeout=15)
+                await asyncio.sleep(QUIET)
+                pete.send_message(mto=str(alice.boundjid), mbody=f"still here {round_}",
+                                  mtype="chat")
+                await alice.expect_message(sender=str(pete.boundjid), body=f"still here {round_}")
+            await asyncio.sleep(QUIET)
+        # Both streams slept; the one Prosody's messages arrive on woke for each of pete's
+        # two messages and went back to sleep after each (the other only ever sends).
+        naps = Counter(re.findall(r"s2s stream (\d+) with \S+ quiet, parser asleep",
+                                  keyfed.log_text()))
+        self.assertEqual(len(naps), 2, naps)
+        self.assertGreaterEqual(max(naps.values()), 3, naps)
 
     async def test_trusted_with_certificates_both_directions(self):
         keyfed, prosody = self.start(keyfed_s2s=s2s_section(level="trusted"))

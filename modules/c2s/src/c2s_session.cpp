@@ -103,7 +103,10 @@ void C2sSession::onTimer() {
 void C2sSession::hibernateIfQuiet(std::chrono::steady_clock::time_point now) {
   if (framing_->hibernating() || now - lastActivity_ < kHibernateAfter) return;
   hibernateTriedAt_ = lastActivity_;
-  if (framing_->hibernate()) std::string().swap(out_);
+  if (framing_->hibernate()) {
+    std::string().swap(out_);
+    owner_.log().debug("c2s {} ({}): quiet, parser asleep", bound() ? jid().full() : "-", remote_);
+  }
 }
 
 // --- bytes in and out -------------------------------------------------------------------
@@ -111,11 +114,16 @@ void C2sSession::hibernateIfQuiet(std::chrono::steady_clock::time_point now) {
 void C2sSession::onBytes(std::string_view bytes) {
   if (closing_) return;
   lastActivity_ = server_.clock().steadyNow();
+  const bool wasAsleep = framing_->hibernating();
   auto fed = framing_->feed(bytes);
   if (!fed && !closing_) {
     const auto fault = framing_->fault().value_or(xml::StreamFault::notWellFormed);
     closeWithError(xmpp::streamErrorFor(fault), fed.error().message);
+    return;
   }
+  // The timer of a sleeping parser waits for the idle timeout only: once
+  // awake, the next quiet second must put it to sleep again.
+  if (wasAsleep && !closing_) armTimer();
 }
 
 void C2sSession::sendRaw(std::string_view bytes) {

@@ -50,8 +50,9 @@ void S2sInSession::start() {
 void S2sInSession::armTimer() {
   if (closing()) return;
   const auto& limits = server_.config().limits;
-  const auto deadline =
-      pairs_.empty() ? connectedAt_ + limits.authTimeout : lastActivity() + limits.s2sIdleTimeout;
+  const auto deadline = std::min(
+      pairs_.empty() ? connectedAt_ + limits.authTimeout : lastActivity() + limits.s2sIdleTimeout,
+      hibernateDeadline());
   const auto wait =
       std::max(deadline - server_.clock().steadyNow(), std::chrono::steady_clock::duration{0});
   timer_.start(wait + std::chrono::milliseconds(10), [this] { onTimer(); });
@@ -69,6 +70,7 @@ void S2sInSession::onTimer() {
     closeGracefully("idle");
     return;
   }
+  hibernateIfQuiet(now);
   armTimer();
 }
 

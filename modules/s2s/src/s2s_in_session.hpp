@@ -68,7 +68,7 @@ class S2sInSession final : public server::Session, public S2sStream {
   // `answer` (dialback valid, SASL success) with the agent-only marker when
   // the pair is agent-only.
   [[nodiscard]] xml::Element authenticated(xml::Element answer, const PairKey& key) const;
-  void armTimer();
+  void armTimer() override;
   void onTimer();
   // Redirect mode (s2s_redirect_in.cpp): the stream names a domain served
   // elsewhere and a redirector (the clearinghouse) answers for it.

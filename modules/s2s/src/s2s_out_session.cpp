@@ -551,6 +551,7 @@ void S2sOutSession::armTimer() {
     for (const auto& [local, pair] : pairs_) {
       if (!pair.ready) deadline = std::min(deadline, pair.since + limits.authTimeout);
     }
+    deadline = std::min(deadline, hibernateDeadline());
   }
   const auto wait = std::max(deadline - now, std::chrono::steady_clock::duration{0});
   timer_.start(wait + std::chrono::milliseconds(10), [this] { onTimer(); });
@@ -594,6 +595,7 @@ void S2sOutSession::onTimer() {
     closeGracefully("idle");
     return;
   }
+  hibernateIfQuiet(now);
   armTimer();
 }
 

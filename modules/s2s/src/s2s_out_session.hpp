@@ -103,7 +103,7 @@ class S2sOutSession final : public server::Session, public S2sStream {
                 const std::string& text);
   // Closes the stream once it carries no pair and no verification.
   void finishIfUnused(const std::string& why);
-  void armTimer();
+  void armTimer() override;
   void onTimer();
   Evidence evidence(bool viaSasl) const;
   // Redirects (s2s_redirect_out.cpp).

@@ -55,6 +55,28 @@ void S2sStream::touch() {
   lastActivity_ = server_.clock().steadyNow();
 }
 
+// Like a c2s stream's (modules/c2s): after a second without a byte from the
+// peer the expat parser is freed (about 12 KiB) with the serialization
+// buffer's capacity; the next bytes bring a fresh parser.
+constexpr std::chrono::seconds kHibernateAfter{1};
+
+std::chrono::steady_clock::time_point S2sStream::hibernateDeadline() const {
+  if (closing_ || !parser_.headerSeen() || parser_.hibernating() ||
+      hibernateTriedAt_ == lastActivity_) {
+    return std::chrono::steady_clock::time_point::max();
+  }
+  return lastActivity_ + kHibernateAfter;
+}
+
+void S2sStream::hibernateIfQuiet(std::chrono::steady_clock::time_point now) {
+  if (hibernateDeadline() > now || !backlog_.empty()) return;
+  hibernateTriedAt_ = lastActivity_;
+  if (parser_.hibernate()) {
+    std::string().swap(out_);
+    owner_.log().debug("s2s stream {} with {}: quiet, parser asleep", id_, remote_);
+  }
+}
+
 // --- bytes in ----------------------------------------------------------------------------
 
 void S2sStream::onBytes(std::string_view bytes) {
@@ -108,11 +130,16 @@ void S2sStream::drainBacklog() {
 }
 
 void S2sStream::feed(std::string_view bytes) {
+  const bool wasAsleep = parser_.hibernating();
   auto fed = parser_.feed(bytes);
   if (!fed && !closing_) {
     const auto fault = parser_.fault().value_or(xml::StreamFault::notWellFormed);
     closeStream(xmpp::streamErrorFor(fault), fed.error().message);
+    return;
   }
+  // A sleeping parser's timer waits for the idle timeout only: once awake,
+  // the next quiet second must put it to sleep again.
+  if (wasAsleep && !closing_) armTimer();
 }
 
 void S2sStream::onStreamOpen(const xml::StreamHeader& header) {

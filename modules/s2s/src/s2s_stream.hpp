@@ -58,6 +58,11 @@ class S2sStream : protected net::ByteStreamHandler, protected xml::StreamHandler
   [[nodiscard]] bool attached() const { return stream_ != nullptr; }
   void touch();
   [[nodiscard]] std::chrono::steady_clock::time_point lastActivity() const { return lastActivity_; }
+  // A quiet stream's parser sleeps (docs/performance.md, "Memory per idle
+  // connection"): the subclasses' timers wake by hibernateDeadline() and call
+  // hibernateIfQuiet(). time_point::max() when there is nothing to do.
+  [[nodiscard]] std::chrono::steady_clock::time_point hibernateDeadline() const;
+  void hibernateIfQuiet(std::chrono::steady_clock::time_point now);
 
   // The subclass's hooks.
   virtual void handleHeader(const xml::StreamHeader& header) = 0;
@@ -67,6 +72,8 @@ class S2sStream : protected net::ByteStreamHandler, protected xml::StreamHandler
   virtual void handleGone(std::string_view reason) = 0;
   // Before the error goes out: a header must be written first if none was.
   virtual void ensureHeaderSent() = 0;
+  // (Re)starts the subclass's timer from its deadlines, hibernateDeadline() among them.
+  virtual void armTimer() = 0;
 
   S2sModule& owner_;
   server::Server& server_;
@@ -96,6 +103,9 @@ class S2sStream : protected net::ByteStreamHandler, protected xml::StreamHandler
   std::string remote_;
   std::string out_;
   std::chrono::steady_clock::time_point lastActivity_;
+  // The activity after which hibernating was last tried (and refused: a
+  // stanza was half read); not tried again before new bytes arrive.
+  std::chrono::steady_clock::time_point hibernateTriedAt_{};
   // Read shaping: a token bucket; bytes above the rate wait in the backlog.
   std::string backlog_;
   double tokens_ = 0;
