@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 constexpr int kMessages = 100'000;
 constexpr int kContacts = 20;
-const keyfed::base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
+constexpr keyfed::base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
 
 [[noreturn]] void die(const std::string& what) {
   fprintf(stderr, "%s\n", what.c_str());

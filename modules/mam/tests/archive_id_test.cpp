@@ -8,7 +8,7 @@ namespace keyfed::modules::mam {
 namespace {
 
 using namespace std::chrono_literals;
-const base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
+constexpr base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
 
 TEST(ArchiveIdTest, RoundTripsAndHasTheDocumentedShape) {
   const ArchiveId id{storage::archiveSeqAt(kT0) + 7, 0xDEADBEEF};

@@ -12,7 +12,7 @@ namespace keyfed::modules::mam {
 namespace {
 
 using namespace std::chrono_literals;
-const base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
+constexpr base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
 
 // Children are looked up on each call: a reference from addChild() is only
 // valid until the parent gets another child.
