@@ -170,8 +170,8 @@ TEST(ExternalServicesConfigTest, ParsesServicesAndRefusesContradictions) {
   for (std::string_view bad : {
            "[[external_services.service]]\ntype = \"turn\"\n",  // no host
            "[[external_services.service]]\ntype = \"tun\"\nhost = \"h\"\n",
-           "[[external_services.service]]\nhost = \"h\"\nsecret = \"s\"\nusername = \"u\"\n"
-           "password = \"p\"\n",
+           ("[[external_services.service]]\nhost = \"h\"\nsecret = \"s\"\nusername = \"u\"\n"
+            "password = \"p\"\n"),
            "[[external_services.service]]\nhost = \"h\"\nusername = \"u\"\n",
            "[[external_services.service]]\ntype = \"stun\"\nhost = \"h\"\nsecret = \"s\"\n",
        }) {

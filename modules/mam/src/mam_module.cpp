@@ -48,7 +48,7 @@ StanzaErrorCondition conditionFor(std::string_view code) {
 
 class MamModule final : public server::Module {
  public:
-  explicit MamModule(std::optional<MamConfig> config) : override_(std::move(config)) {}
+  explicit MamModule(std::optional<MamConfig> config) : override_(config) {}
 
   [[nodiscard]] std::string_view name() const override { return "mam"; }
 

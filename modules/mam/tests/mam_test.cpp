@@ -100,9 +100,9 @@ class MamTest : public ::testing::Test {
     return answer;
   }
 
-  // Copies its arguments: `value` is often a temporary (another answer's id).
-  static std::function<void(xml::Element&)> rsm(std::string name, std::string value,
-                                                std::string max = "10") {
+  // The lambda copies its arguments: `value` is often a temporary (another answer's id).
+  static std::function<void(xml::Element&)> rsm(const std::string& name, const std::string& value,
+                                                const std::string& max = "10") {
     return [=](xml::Element& q) {
       auto& set = q.addChild("set", std::string(kRsmNs));
       set.addChild("max", std::string(kRsmNs)).addText(max);
@@ -110,7 +110,7 @@ class MamTest : public ::testing::Test {
     };
   }
 
-  static std::function<void(xml::Element&)> with(std::string jid) {
+  static std::function<void(xml::Element&)> with(const std::string& jid) {
     return [=](xml::Element& q) {
       auto& x = q.addChild("x", std::string(kDataFormsNs));
       x.setAttr("type", "submit");
