@@ -1,7 +1,8 @@
 """A real browser logs in (issue #8, docs/websocket.md, docs/testing.md).
 
 Headless Chromium (Debian ``chromium``) opens a page served by this test on loopback; the page
-loads Debian's strophe.js (``libjs-strophe``), logs in to keyfed as user A over wss (RFC 7395),
+loads Debian's strophe.js (``libjs-strophe``), logs in to keyfed as user A over wss (RFC 7395)
+or over BOSH (XEP-0206, from the page's other origin, so with CORS),
 sends a message to user B, a slixmpp client on the TCP listener, and reports B's answer back to
 the test. Both directions are asserted. harness/browser.py explains how the browser is confined
 (loopback only, one trusted certificate, a throwaway profile, killed on every path)."""
@@ -108,6 +109,12 @@ class StropheInChromium(ServerTestCase):
     async def test_strophe_over_websocket_logs_in_and_exchanges_messages(self):
         port = self.server.listeners["https"]
         await self.exchange_messages(f"wss://{self.domain}:{port}/xmpp-websocket")
+
+    async def test_strophe_over_bosh_logs_in_and_exchanges_messages(self):
+        """XEP-0206 from another origin: strophe.js's XMLHttpRequests need CORS (a preflight
+        for the text/xml POST) and long polling brings B's answer."""
+        port = self.server.listeners["https"]
+        await self.exchange_messages(f"https://{self.domain}:{port}/http-bind")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,27 @@ namespace ns = xmpp::ns;
 // that the thousands of idle connections of a busy server do not hold one.
 constexpr std::chrono::seconds kHibernateAfter{1};
 
-xml::ParserLimits parserLimits(const config::Config& config) {
+// RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
+bool supportedVersion(std::string_view version) {
+  if (version.empty()) return false;  // pre-RFC 3920 streams are not supported
+  const auto dot = version.find('.');
+  const auto major = version.substr(0, dot);
+  return major == "1";
+}
+
+std::unique_ptr<StreamFraming> makeFraming(Framing framing, xml::StreamHandler& handler,
+                                           xml::ParserLimits limits) {
+  switch (framing) {
+    case Framing::websocket: return makeWebSocketFraming(handler, std::move(limits));
+    case Framing::bosh: return makeBoshFraming(handler, std::move(limits));
+    case Framing::tcp: break;
+  }
+  return makeTcpFraming(handler, std::move(limits));
+}
+
+}  // namespace
+
+xml::ParserLimits c2sParserLimits(const config::Config& config) {
   xml::ParserLimits limits;
   limits.maxStanzaBytes = config.limits.c2sStanzaSize;
   limits.maxDepth = config.limits.xmlDepth;
@@ -28,7 +48,7 @@ xml::ParserLimits parserLimits(const config::Config& config) {
   return limits;
 }
 
-std::string hex(std::string_view bytes) {
+std::string hexString(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
@@ -39,24 +59,12 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
-// RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
-bool supportedVersion(std::string_view version) {
-  if (version.empty()) return false;  // pre-RFC 3920 streams are not supported
-  const auto dot = version.find('.');
-  const auto major = version.substr(0, dot);
-  return major == "1";
-}
-
-}  // namespace
-
 C2sSession::C2sSession(C2sModule& owner, server::Server& server,
                        std::unique_ptr<net::ByteStream> stream, Framing framing)
     : owner_(owner),
       server_(server),
       stream_(std::move(stream)),
-      framing_(framing == Framing::websocket
-                   ? makeWebSocketFraming(*this, parserLimits(server.config()))
-                   : makeTcpFraming(*this, parserLimits(server.config()))),
+      framing_(makeFraming(framing, *this, c2sParserLimits(server.config()))),
       timer_(server.loop()),
       remote_(stream_->remoteAddress()) {
   connectedAt_ = lastActivity_ = server_.clock().steadyNow();
@@ -146,7 +154,7 @@ void C2sSession::sendHeader(std::string_view from) {
   xml::StreamHeader header;
   header.defaultNs = std::string(ns::client);
   header.from = std::string(from);
-  header.id = streamId_ = hex(xmpp::randomBytes(12));
+  header.id = streamId_ = hexString(xmpp::randomBytes(12));
   header.version = "1.0";
   header.lang = "en";
   out_.clear();
@@ -478,8 +486,9 @@ void C2sSession::handleBind(const xml::Element& iq) {
     closeWithError(StreamErrorCondition::internalServerError);
     return;
   }
-  base::Result<xmpp::Jid> full = requested.empty() ? bare->withResource(hex(xmpp::randomBytes(8)))
-                                                   : bare->withResource(requested);
+  base::Result<xmpp::Jid> full = requested.empty()
+                                     ? bare->withResource(hexString(xmpp::randomBytes(8)))
+                                     : bare->withResource(requested);
   if (!full) {
     replyIqError(iq, xmpp::StanzaErrorCondition::badRequest);
     return;
