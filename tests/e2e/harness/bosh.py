@@ -77,7 +77,8 @@ class BoshClient:
             raw = response.read()
             answer = BoshAnswer(response.status, {k.lower(): v for k, v in response.getheaders()},
                                 raw)
-            if response.status == 200 and raw:
+            if response.status == 200 and raw and \
+                    answer.headers.get("content-type", "").startswith("text/xml"):
                 answer.body = ET.fromstring(raw)
                 if answer.body.tag != q(NS_HTTPBIND, "body"):
                     raise BoshError(f"not a BOSH body: {raw!r}")
