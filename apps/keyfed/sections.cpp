@@ -2,6 +2,7 @@
 
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
+#include "keyfed/modules/bosh_config.hpp"
 #include "keyfed/modules/extdisco_config.hpp"
 #include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/mam_config.hpp"
@@ -23,6 +24,7 @@ config::SectionRegistry configSections() {
   (void)modules::registerMamConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
+  (void)modules::registerBoshConfig(registry);
   (void)modules::registerUploadConfig(registry);
   (void)modules::registerExternalServicesConfig(registry);
   (void)agent::registerAgentConfig(registry);

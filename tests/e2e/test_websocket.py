@@ -132,15 +132,18 @@ class XmppOverWebSocket(ServerTestCase):
                                        host=f"{self.domain}:{port}"), 200)
         self.assertEqual(xrd.headers.get("access-control-allow-origin"), "*")
         links = ET.fromstring(xrd.body).findall("{http://docs.oasis-open.org/ns/xri/xrd-1.0}Link")
+        bosh = f"https://{self.domain}:{port}/http-bind"  # [bosh] is on by default
         self.assertEqual([(link.get("rel"), link.get("href")) for link in links],
-                         [("urn:xmpp:alt-connections:websocket", url)])
+                         [("urn:xmpp:alt-connections:websocket", url),
+                          ("urn:xmpp:alt-connections:xbosh", bosh)])
 
         js = self.ws()
         self.assertEqual(js.handshake("/.well-known/host-meta.json", protocol=None,
                                       upgrade=False, host=f"{self.domain}:{port}"), 200)
         self.assertEqual(js.headers.get("access-control-allow-origin"), "*")
         self.assertEqual(json.loads(js.body)["links"],
-                         [{"rel": "urn:xmpp:alt-connections:websocket", "href": url}])
+                         [{"rel": "urn:xmpp:alt-connections:websocket", "href": url},
+                          {"rel": "urn:xmpp:alt-connections:xbosh", "href": bosh}])
 
         other = self.ws()
         self.assertEqual(other.handshake("/.well-known/host-meta", protocol=None, upgrade=False,

@@ -29,7 +29,9 @@ Connection::Connection(HttpServer& owner, std::unique_ptr<net::ByteStream> strea
       parser_(owner.limits()),
       remote_(stream_->remoteAddress()) {}
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  if (deferred_) deferred_->connection = nullptr;
+}
 
 void Connection::start() {
   armIdle();
@@ -38,7 +40,7 @@ void Connection::start() {
 
 void Connection::shutdown() {
   shuttingDown_ = true;
-  if (!parser_.started() && !closing_) {
+  if (!parser_.started() && !deferred_ && !closing_) {
     closing_ = true;
     timer_.cancel();
     stream_->close();
@@ -59,13 +61,24 @@ void Connection::armRequest() {
 
 void Connection::onBytes(std::string_view bytes) {
   if (closing_) return;
-  if (!parser_.started() && buffer_.empty()) armRequest();
+  if (!parser_.started() && buffer_.empty() && !deferred_) armRequest();
   buffer_.append(bytes);
+  if (deferred_ && buffer_.size() > owner_.limits().headerBytes + kSlack) {
+    // A pipelining client cannot make a held request's connection buffer
+    // without end: it has no answer coming in order, so it gets none.
+    httpLog().info("{}: too much input behind a deferred request", remote_);
+    deferred_->connection = nullptr;
+    deferred_.reset();
+    closing_ = true;
+    timer_.cancel();
+    stream_->close();
+    return;
+  }
   process();
 }
 
 void Connection::process() {
-  while (!closing_ && !buffer_.empty()) {
+  while (!closing_ && !deferred_ && !buffer_.empty()) {
     std::size_t consumed = 0;
     const auto state = parser_.feed(buffer_, consumed);
     buffer_.erase(0, consumed);
@@ -83,12 +96,12 @@ void Connection::process() {
         break;
       case RequestParser::State::complete:
         answer(parser_.take());
-        if (!closing_ && !buffer_.empty()) armRequest();
+        if (!closing_ && !deferred_ && !buffer_.empty()) armRequest();
         break;
     }
   }
   // A request with no body may be complete right after its header.
-  if (!closing_ && parser_.started()) {
+  if (!closing_ && !deferred_ && parser_.started()) {
     std::size_t consumed = 0;
     if (parser_.feed({}, consumed) == RequestParser::State::complete) answer(parser_.take());
   }
@@ -145,6 +158,10 @@ void Connection::answer(Request request) {
     upgrade(request);
     return;
   }
+  if (route_->deferred) {
+    defer(request, keepAlive);
+    return;
+  }
   Response response;
   try {
     response = route_->handler(request);
@@ -185,6 +202,48 @@ void Connection::upgrade(const Request& request) {
   owner_.release(this);
 }
 
+// A route that may answer later: the Responder shares a slot with this
+// connection, so whichever goes first, the other learns of it.
+void Connection::defer(const Request& request, bool keepAlive) {
+  const Route& route = *route_;
+  route_ = nullptr;
+  deferred_ = std::make_shared<DeferredSlot>(DeferredSlot{this});
+  deferredKeepAlive_ = keepAlive;
+  timer_.start(route.deferredTimeout, [this] {
+    if (!deferred_) return;
+    deferred_->connection = nullptr;
+    deferred_.reset();
+    httpLog().info("{}: a deferred request was not answered in time", remote_);
+    send(Response::error(504, "http.timeout", "no answer in time"), false);
+  });
+  inDeferredHandler_ = true;
+  try {
+    route.deferred(request, Responder(deferred_));
+  } catch (const std::exception& e) {
+    httpLog().error("{} {} from {}: handler failed: {}", request.method, request.path, remote_,
+                    e.what());
+    if (deferred_) {
+      deferred_->connection = nullptr;
+      deferred_.reset();
+      send(Response::error(500, "http.internal", "the request could not be handled"), keepAlive);
+    }
+  }
+  inDeferredHandler_ = false;
+}
+
+void Connection::finishDeferred(const Response& response) {
+  if (!deferred_ || closing_) return;
+  deferred_.reset();
+  timer_.cancel();
+  send(response, deferredKeepAlive_ && !shuttingDown_);
+  // Requests that came in behind this one; from inside the handler, the
+  // caller's process() loop goes on by itself.
+  if (!closing_ && !inDeferredHandler_ && !buffer_.empty()) {
+    armRequest();
+    process();
+  }
+}
+
 void Connection::send(const Response& response, bool keepAlive) {
   stream_->send(serialize(response, keepAlive));
   if (!keepAlive) {
@@ -210,6 +269,10 @@ void Connection::onClosed(std::string_view reason) {
   closed_ = true;
   closing_ = true;
   timer_.cancel();
+  if (deferred_) {
+    deferred_->connection = nullptr;
+    deferred_.reset();
+  }
   httpLog().debug("{}: closed ({})", remote_, reason);
   owner_.release(this);
 }

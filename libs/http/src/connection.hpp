@@ -8,6 +8,7 @@
 #include <string>
 
 #include "keyfed/http/request_parser.hpp"
+#include "keyfed/http/responder.hpp"
 #include "keyfed/http/server.hpp"
 #include "keyfed/net/byte_stream.hpp"
 #include "keyfed/net/event_loop.hpp"
@@ -25,6 +26,8 @@ class Connection final : public net::ByteStreamHandler {
   // Closes now when idle, else after the answer being written.
   void shutdown();
   [[nodiscard]] const std::string& remoteAddress() const { return remote_; }
+  // The Responder of a deferred request answers through this (responder.cpp).
+  void finishDeferred(const Response& response);
 
   void onBytes(std::string_view bytes) override;
   void onTlsEstablished() override {}
@@ -35,6 +38,7 @@ class Connection final : public net::ByteStreamHandler {
   bool routeHeader();
   void answer(Request request);
   void upgrade(const Request& request);
+  void defer(const Request& request, bool keepAlive);
   void send(const Response& response, bool keepAlive);
   void failWith(int status, std::string_view code, std::string_view message);
   void armIdle();
@@ -47,10 +51,13 @@ class Connection final : public net::ByteStreamHandler {
   const Route* route_ = nullptr;
   std::string buffer_;  // received, not yet consumed by the parser
   std::string remote_;
+  std::shared_ptr<DeferredSlot> deferred_;  // set while a deferred request waits for its answer
   std::size_t served_ = 0;
   bool closing_ = false;
   bool closed_ = false;
   bool shuttingDown_ = false;
+  bool deferredKeepAlive_ = false;
+  bool inDeferredHandler_ = false;
 };
 
 }  // namespace keyfed::http

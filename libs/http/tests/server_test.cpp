@@ -29,7 +29,7 @@ std::size_t count(const std::string& haystack, std::string_view needle) {
   return n;
 }
 
-class HttpServerTest : public ::testing::Test {
+class HttpServerTest : public ::testing::Test, public testing::LoopbackHttp {
  protected:
   void SetUp() override {
     ASSERT_TRUE(router.add({"POST", "/echo", 64, [](const Request& r) {
@@ -39,31 +39,7 @@ class HttpServerTest : public ::testing::Test {
         {"GET", "/boom", 0, [](const Request&) -> Response { throw std::runtime_error("bug"); }}));
   }
 
-  void serve(Limits limits = {}) {
-    server = std::make_unique<HttpServer>(loop, router, limits);
-    auto opened = net::Listener::open(
-        loop, {}, [this](std::unique_ptr<net::ByteStream> s) { server->accept(std::move(s)); });
-    ASSERT_TRUE(opened);
-    listener = std::move(*opened);
-  }
-
-  std::unique_ptr<Client> connect() {
-    auto client = std::make_unique<Client>();
-    Client* raw = client.get();
-    net::connectTcp(loop, "127.0.0.1", listener->port(),
-                    [raw](base::Result<std::unique_ptr<net::ByteStream>> s) {
-                      if (!s) return;
-                      raw->stream = std::move(*s);
-                      raw->stream->start(raw);
-                    });
-    EXPECT_TRUE(runUntil(loop, [&] { return raw->stream != nullptr; }));
-    return client;
-  }
-
-  net::EventLoop loop;
-  Router router;
-  std::unique_ptr<HttpServer> server;
-  std::unique_ptr<net::Listener> listener;
+  void serve(Limits limits = {}) { ASSERT_TRUE(LoopbackHttp::serve(limits)); }
 };
 
 TEST_F(HttpServerTest, AnswersSeveralRequestsOnOneKeptAliveConnection) {

@@ -60,7 +60,11 @@ base::Result<void> C2sModule::load(server::Server& server) {
     listeners_.push_back(std::move(*opened));
   }
   // RFC 7395 on the https listeners; their connections become sessions here.
-  if (https_ != nullptr) return addWebSocketRoutes(*https_);
+  // XEP-0206 too, at /http-bind.
+  if (https_ != nullptr) {
+    if (auto added = addWebSocketRoutes(*https_); !added) return added;
+    return addBoshRoutes(*https_);
+  }
   return {};
 }
 

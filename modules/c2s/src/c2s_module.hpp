@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "auth_throttle.hpp"
+#include "bosh_session.hpp"
 #include "c2s_session.hpp"
 #include "keyfed/http/router.hpp"
+#include "keyfed/modules/websocket_config.hpp"
 #include "keyfed/net/listener.hpp"
 #include "keyfed/server/module.hpp"
 #include "keyfed/server/server.hpp"
@@ -43,11 +45,17 @@ class C2sModule final : public server::Module {
   void accept(std::unique_ptr<net::ByteStream> stream, Framing framing);
   // websocket_routes.cpp
   base::Result<void> addWebSocketRoutes(http::Router& routes);
+  base::Result<void> addWebSocketUpgrade(http::Router& routes, const WebSocketConfig& ws);
+  // bosh_routes.cpp
+  base::Result<void> addBoshRoutes(http::Router& routes);
+  void onBoshRequest(const http::Request& request, http::Responder responder);
 
   http::Router* https_ = nullptr;
 
   server::Server* server_ = nullptr;
   std::vector<std::unique_ptr<net::Listener>> listeners_;
+  // Before the sessions: a BOSH session's stream unregisters itself when its session goes.
+  std::unique_ptr<BoshSessions> bosh_;  // set when [bosh] is enabled on an https listener
   std::unordered_map<C2sSession*, std::unique_ptr<C2sSession>> sessions_;
   std::unique_ptr<AuthThrottle> throttle_;
   base::Logger log_{"c2s"};

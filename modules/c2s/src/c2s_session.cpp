@@ -19,7 +19,27 @@ namespace ns = xmpp::ns;
 // that the thousands of idle connections of a busy server do not hold one.
 constexpr std::chrono::seconds kHibernateAfter{1};
 
-xml::ParserLimits parserLimits(const config::Config& config) {
+// RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
+bool supportedVersion(std::string_view version) {
+  if (version.empty()) return false;  // pre-RFC 3920 streams are not supported
+  const auto dot = version.find('.');
+  const auto major = version.substr(0, dot);
+  return major == "1";
+}
+
+std::unique_ptr<StreamFraming> makeFraming(Framing framing, xml::StreamHandler& handler,
+                                           xml::ParserLimits limits) {
+  switch (framing) {
+    case Framing::websocket: return makeWebSocketFraming(handler, std::move(limits));
+    case Framing::bosh: return makeBoshFraming(handler, std::move(limits));
+    case Framing::tcp: break;
+  }
+  return makeTcpFraming(handler, std::move(limits));
+}
+
+}  // namespace
+
+xml::ParserLimits c2sParserLimits(const config::Config& config) {
   xml::ParserLimits limits;
   limits.maxStanzaBytes = config.limits.c2sStanzaSize;
   limits.maxDepth = config.limits.xmlDepth;
@@ -29,24 +49,12 @@ xml::ParserLimits parserLimits(const config::Config& config) {
   return limits;
 }
 
-// RFC 6120 4.7.5: version "1.0"; a higher major version is not ours to speak.
-bool supportedVersion(std::string_view version) {
-  if (version.empty()) return false;  // pre-RFC 3920 streams are not supported
-  const auto dot = version.find('.');
-  const auto major = version.substr(0, dot);
-  return major == "1";
-}
-
-}  // namespace
-
 C2sSession::C2sSession(C2sModule& owner, server::Server& server,
                        std::unique_ptr<net::ByteStream> stream, Framing framing)
     : owner_(owner),
       server_(server),
       stream_(std::move(stream)),
-      framing_(framing == Framing::websocket
-                   ? makeWebSocketFraming(*this, parserLimits(server.config()))
-                   : makeTcpFraming(*this, parserLimits(server.config()))),
+      framing_(makeFraming(framing, *this, c2sParserLimits(server.config()))),
       timer_(server.loop()),
       remote_(stream_->remoteAddress()) {
   connectedAt_ = lastActivity_ = server_.clock().steadyNow();

@@ -24,7 +24,10 @@ namespace keyfed::modules::c2s {
 
 class C2sModule;
 
-enum class Framing { tcp, websocket };
+enum class Framing { tcp, websocket, bosh };
+
+// The parser limits of a client stream ([limits]).
+xml::ParserLimits c2sParserLimits(const config::Config& config);
 
 class C2sSession final : public server::ClientSession,
                          private net::ByteStreamHandler,

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "keyfed/xml/writer.hpp"
 
@@ -46,7 +48,7 @@ http::Response withCors(http::Response response) {
 }  // namespace
 
 http::Response hostMeta(const config::Config& config, const http::Request& request,
-                        HostMetaFormat format) {
+                        HostMetaFormat format, HostMetaLinks links) {
   const std::string* hostHeader = request.header("host");
   const auto target = hostHeader != nullptr ? parseHost(*hostHeader) : std::nullopt;
   if (!target) {
@@ -60,24 +62,36 @@ http::Response hostMeta(const config::Config& config, const http::Request& reque
   }
   // The port the client reached us on, as its Host header says; none means
   // the scheme's default (443), e.g. behind a reverse proxy.
-  std::string url = "wss://" + vhost->domain;
-  if (!target->port.empty()) url += ":" + target->port;
-  url += kWebSocketPath;
+  std::string authority = vhost->domain;
+  if (!target->port.empty()) authority += ":" + target->port;
+  std::vector<std::pair<std::string_view, std::string>> found;
+  if (links.websocket) {
+    found.emplace_back(kAltConnectionsWebSocket,
+                       "wss://" + authority + std::string(kWebSocketPath));
+  }
+  if (links.bosh) {
+    found.emplace_back(kAltConnectionsBosh, "https://" + authority + std::string(kBoshPath));
+  }
 
   if (format == HostMetaFormat::json) {
-    const nlohmann::json body = {
-        {"links", nlohmann::json::array({{{"rel", kAltConnectionsWebSocket}, {"href", url}}})}};
-    return withCors(http::Response::json(200, body.dump()));
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [rel, href] : found)
+      list.push_back({{"rel", std::string(rel)}, {"href", href}});
+    return withCors(http::Response::json(200, nlohmann::json{{"links", list}}.dump()));
   }
   http::Response response;
   response.headers.push_back({"content-type", "application/xrd+xml; charset=utf-8"});
   response.body =
       "<?xml version='1.0' encoding='utf-8'?>\n"
-      "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>\n  <Link rel='";
-  response.body += kAltConnectionsWebSocket;
-  response.body += "' href='";
-  xml::escapeAttribute(url, response.body);
-  response.body += "'/>\n</XRD>\n";
+      "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>\n";
+  for (const auto& [rel, href] : found) {
+    response.body += "  <Link rel='";
+    response.body += rel;
+    response.body += "' href='";
+    xml::escapeAttribute(href, response.body);
+    response.body += "'/>\n";
+  }
+  response.body += "</XRD>\n";
   return withCors(std::move(response));
 }
 

@@ -11,6 +11,14 @@ namespace keyfed::modules::c2s {
 
 inline constexpr std::string_view kWebSocketPath = "/xmpp-websocket";
 inline constexpr std::string_view kAltConnectionsWebSocket = "urn:xmpp:alt-connections:websocket";
+inline constexpr std::string_view kBoshPath = "/http-bind";
+inline constexpr std::string_view kAltConnectionsBosh = "urn:xmpp:alt-connections:xbosh";
+
+// Which endpoints host-meta names ([websocket], [bosh]).
+struct HostMetaLinks {
+  bool websocket = true;
+  bool bosh = false;
+};
 
 enum class HostMetaFormat { xrd, json };
 
@@ -18,6 +26,6 @@ enum class HostMetaFormat { xrd, json };
 // 400 for a Host header that is not host[:port]. Every answer carries
 // Access-Control-Allow-Origin: * (web clients on other origins read it).
 http::Response hostMeta(const config::Config& config, const http::Request& request,
-                        HostMetaFormat format);
+                        HostMetaFormat format, HostMetaLinks links = {});
 
 }  // namespace keyfed::modules::c2s

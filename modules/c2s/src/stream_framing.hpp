@@ -55,5 +55,9 @@ std::unique_ptr<StreamFraming> makeTcpFraming(xml::StreamHandler& handler,
 // RFC 7395 over WebSocket: each feed() is one complete message.
 std::unique_ptr<StreamFraming> makeWebSocketFraming(xml::StreamHandler& handler,
                                                     xml::ParserLimits limits);
+// XEP-0206 over BOSH: read as RFC 7395 messages (BoshSession delivers each
+// payload as one); <open/> and <close/> are written by the BOSH layer.
+std::unique_ptr<StreamFraming> makeBoshFraming(xml::StreamHandler& handler,
+                                               xml::ParserLimits limits);
 
 }  // namespace keyfed::modules::c2s

@@ -12,7 +12,11 @@
 // 101, and the connection's byte stream (with any bytes received after the
 // handshake) is handed to the handler; HTTP is done with it. A GET without a
 // valid handshake is refused (400, or 426 Upgrade Required).
+//
+// A deferred route (BOSH long polling) has a DeferredHandler instead: it gets
+// a Responder and may answer later (responder.hpp).
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -23,6 +27,7 @@
 
 #include "keyfed/base/result.hpp"
 #include "keyfed/http/message.hpp"
+#include "keyfed/http/responder.hpp"
 
 namespace keyfed::net {
 class ByteStream;
@@ -37,6 +42,7 @@ struct HeaderVerdict {
   std::optional<Response> refusal;  // set: answered at once, the connection closes
   std::size_t maxBodyBytes = 0;     // otherwise: the body this request may send
 };
+using DeferredHandler = std::function<void(const Request&, Responder responder)>;
 using UpgradeHandler = std::function<void(const Request&, std::unique_ptr<net::ByteStream> stream,
                                           std::string buffered)>;
 
@@ -53,6 +59,11 @@ struct Route {
   // it: its slot says exactly how many bytes may come, so a stranger cannot
   // make the server buffer a body at all.
   std::function<HeaderVerdict(const Request& header)> checkHeader = {};
+  // Set for a route that may answer later: `handler` is not used. A request
+  // still unanswered after `deferredTimeout` is answered 504 by the
+  // connection, which then closes.
+  DeferredHandler deferred = {};
+  std::chrono::steady_clock::duration deferredTimeout = std::chrono::seconds(120);
 };
 
 class Router {
