@@ -12,6 +12,7 @@
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/modules/pep.hpp"
 #include "keyfed/modules/ping.hpp"
+#include "keyfed/modules/push.hpp"
 #include "keyfed/modules/register.hpp"
 #include "keyfed/modules/roster.hpp"
 #include "keyfed/modules/s2s.hpp"
@@ -42,6 +43,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makeCarbonsModule());
   server.addModule(modules::makeCsiModule());
   server.addModule(modules::makeSmModule());
+  // XEP-0357: wakes devices for messages that offline storage or SM kept ([push], docs/push.md).
+  server.addModule(modules::makePushModule());
   // XEP-0045 on its own component domain (docs/muc.md; off unless [muc] enabled).
   server.addModule(modules::makeMucModule());
   // XEP-0163 PEP with XEP-0115 capabilities (docs/pep.md).

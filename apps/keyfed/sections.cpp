@@ -8,6 +8,7 @@
 #include "keyfed/modules/mam_config.hpp"
 #include "keyfed/modules/muc_config.hpp"
 #include "keyfed/modules/pep_config.hpp"
+#include "keyfed/modules/push_config.hpp"
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/modules/sm_config.hpp"
 #include "keyfed/modules/upload_config.hpp"
@@ -22,6 +23,7 @@ config::SectionRegistry configSections() {
   (void)modules::registerMucConfig(registry);
   (void)modules::registerPepConfig(registry);
   (void)modules::registerMamConfig(registry);
+  (void)modules::registerPushConfig(registry);
   modules::registerHttpConfig(registry);
   (void)modules::registerWebSocketConfig(registry);
   (void)modules::registerBoshConfig(registry);

@@ -123,6 +123,14 @@ base::Result<void> checkArchivePrefs(const ArchivePrefs& prefs, const Limits& li
   return {};
 }
 
+base::Result<void> checkPushRegistration(const PushRegistration& registration,
+                                         const Limits& limits) {
+  if (auto r = checkJid(registration.service, limits); !r) return r;
+  if (auto r = checkIdentifier("push node", registration.node, limits.pushNodeBytes); !r) return r;
+  if (registration.publishOptions.empty()) return {};
+  return checkXml("push publish options", registration.publishOptions, limits.pushOptionsBytes);
+}
+
 base::Result<void> checkVCard(std::string_view vcard, const Limits& limits) {
   if (vcard.empty()) return invalid("vCard is empty");
   return checkXml("vCard", vcard, limits.vcardBytes);

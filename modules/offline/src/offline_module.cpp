@@ -64,7 +64,11 @@ class OfflineModule final : public server::Module {
 
     auto stored = e.server.storage().offline().store(e.to.node(), host,
                                                      offline::serializeStanza(stanza), now);
-    if (stored) return true;
+    if (stored) {
+      // Kept for later, not delivered live (docs/modules.md): push notifications listen.
+      e.server.hooks().stanzas.fire("message/deferred", e);
+      return true;
+    }
     const auto& error = stored.error();
     if (error.code == storage::errc::kQuota) {
       e.server.bounce(e.stanza, StanzaErrorCondition::serviceUnavailable,

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "keyfed/xmpp/stanza.hpp"
+
 namespace keyfed::modules::sm {
 
 SmStream::SmStream(server::Server& server, server::ClientSession& session, SmConfig config,
@@ -11,6 +13,7 @@ SmStream::SmStream(server::Server& server, server::ClientSession& session, SmCon
 void SmStream::outbound(server::ClientSession& session, const xml::Element& stanza) {
   unacked_.push(stanza);
   session.sendPast(*this, stanza);  // dropped by the transport while detached; kept here
+  if (detached_) deferred(stanza);
   if (unacked_.size() > config_.maxUnacked) {
     if (!ending_) {
       ending_ = true;
@@ -21,6 +24,21 @@ void SmStream::outbound(server::ClientSession& session, const xml::Element& stan
     return;
   }
   requestAck();
+}
+
+// The message waits in the queue for a resumption that may never come: the
+// session's device may need waking (docs/modules.md, "message/deferred").
+void SmStream::deferred(const xml::Element& stanza) {
+  constexpr std::string_view kEvent = "message/deferred";
+  auto& stanzas = server_.hooks().stanzas;
+  if (xmpp::stanzaKind(stanza) != xmpp::StanzaKind::message || !stanzas.hasHandlers(kEvent)) {
+    return;
+  }
+  xml::Element copy = stanza;  // the event's stanza is mutable; the queue's copy stays as sent
+  xmpp::Jid from;
+  if (auto parsed = xmpp::Jid::parse(xmpp::stanzaFrom(stanza))) from = std::move(*parsed);
+  server::StanzaEvent event{server_, copy, nullptr, std::move(from), session_->jid()};
+  stanzas.fire(kEvent, event);
 }
 
 // One <r/> after a burst of stanzas rather than one per stanza: posted, so

@@ -57,6 +57,8 @@ class SmStream final : public server::SessionLayer, public std::enable_shared_fr
 
  private:
   void requestAck();
+  // Fires "message/deferred" for a message queued while detached.
+  void deferred(const xml::Element& stanza);
 
   server::Server& server_;
   server::ClientSession* session_;

@@ -224,9 +224,21 @@ CREATE TABLE archive_prefs (
 );
 )sql";
 
+// Version 9: XEP-0357 push registrations (docs/push.md), one row per
+// (account, app server, node).
+const char* const kSchemaV9 = R"sql(
+CREATE TABLE push_registrations (
+  account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  service         TEXT NOT NULL,
+  node            TEXT NOT NULL,
+  publish_options TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (account_id, service, node)
+) WITHOUT ROWID;
+)sql";
+
 const Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
-    {7, kSchemaV7}, {8, kSchemaV8},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

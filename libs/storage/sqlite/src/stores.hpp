@@ -174,4 +174,14 @@ class SqliteArchive final : public ArchiveStore, StoreBase {
                     const ArchivePrefs& prefs) override;
 };
 
+class SqlitePush final : public PushStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::vector<PushRegistration>> list(std::string_view user, std::string_view host) override;
+  Result<> put(std::string_view user, std::string_view host, const PushRegistration& registration,
+               std::size_t maxPerUser) override;
+  Result<std::size_t> remove(std::string_view user, std::string_view host, std::string_view service,
+                             std::string_view node) override;
+};
+
 }  // namespace keyfed::storage::sqlite

@@ -9,6 +9,10 @@
 //                            its own account (no 'to', or its own bare JID)
 //   iq-preauth/<ns>          an iq before authentication (in-band registration)
 //   message/offline          a message for an account with no available resource
+//   message/deferred         a message for a local account was kept for later instead of
+//                            reaching an online resource (stored offline; queued for a
+//                            stream-management session awaiting resumption); observers
+//                            only (push notifications), fired by those modules
 //   route/remote             a stanza for a domain that is not served here
 //
 // A handler returns true when it handled the stanza; dispatch stops there and

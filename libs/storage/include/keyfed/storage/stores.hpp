@@ -17,6 +17,7 @@
 #include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
+#include "keyfed/storage/push_types.hpp"
 #include "keyfed/storage/types.hpp"
 
 namespace keyfed::storage {
@@ -300,6 +301,27 @@ class ArchiveStore {
                             const ArchivePrefs& prefs) = 0;
 };
 
+// XEP-0357 push registrations of an account (docs/push.md), keyed by
+// (service, node). kNotFound when the account does not exist; removing the
+// account removes its registrations.
+class PushStore {
+ public:
+  virtual ~PushStore() = default;
+  // Every registration of the account, ordered by service, then node.
+  virtual Result<std::vector<PushRegistration>> list(std::string_view user,
+                                                     std::string_view host) = 0;
+  // Inserts the registration or replaces the publish options of the one with
+  // the same (service, node). kQuota when it is new and the account already
+  // has `maxPerUser`; kInvalid past Limits::jidBytes, pushNodeBytes,
+  // pushOptionsBytes, or for an empty service or node.
+  virtual Result<> put(std::string_view user, std::string_view host,
+                       const PushRegistration& registration, std::size_t maxPerUser) = 0;
+  // Removes the registration (service, node), or every registration of
+  // `service` when `node` is empty; returns how many were removed.
+  virtual Result<std::size_t> remove(std::string_view user, std::string_view host,
+                                     std::string_view service, std::string_view node) = 0;
+};
+
 // The set of stores one backend provides. The references stay valid for the
 // lifetime of the Storage object.
 class Storage {
@@ -318,6 +340,7 @@ class Storage {
   virtual MucRoomStore& mucRooms() = 0;
   virtual PepStore& pep() = 0;
   virtual ArchiveStore& archive() = 0;
+  virtual PushStore& push() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

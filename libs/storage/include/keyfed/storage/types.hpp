@@ -159,6 +159,10 @@ struct Limits {
   std::size_t archiveStanzaBytes = 1 << 20;  // one archived message
   std::size_t archivePageRows = 1000;        // most items one query returns
   std::size_t archivePrefsJids = 1000;       // each of the always/never lists
+  // XEP-0357 push registrations (push_types.hpp); the count per user is the
+  // push module's ([push] max_registrations).
+  std::size_t pushNodeBytes = 1023;         // the app server's node name
+  std::size_t pushOptionsBytes = 16 << 10;  // one serialized publish-options form
 };
 
 }  // namespace keyfed::storage

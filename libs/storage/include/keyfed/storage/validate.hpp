@@ -9,6 +9,7 @@
 #include "keyfed/storage/clearinghouse_types.hpp"
 #include "keyfed/storage/muc_types.hpp"
 #include "keyfed/storage/policy_types.hpp"
+#include "keyfed/storage/push_types.hpp"
 #include "keyfed/storage/types.hpp"
 
 namespace keyfed::storage {
@@ -29,6 +30,10 @@ base::Result<void> checkOfflineStanza(std::string_view stanza, const Limits& lim
 base::Result<void> checkArchiveRecord(const ArchiveRecord& record, const Limits& limits);
 // Preferences: each list within Limits::archivePrefsJids, every entry a JID.
 base::Result<void> checkArchivePrefs(const ArchivePrefs& prefs, const Limits& limits);
+// A push registration: the service a JID, the node a non-empty identifier,
+// the publish options XML (or empty) within Limits::pushOptionsBytes.
+base::Result<void> checkPushRegistration(const PushRegistration& registration,
+                                         const Limits& limits);
 base::Result<void> checkVCard(std::string_view vcard, const Limits& limits);
 // Private data: namespace and key are identifiers (non-empty UTF-8), the value any bytes.
 base::Result<void> checkPrivateKey(std::string_view ns, std::string_view key, const Limits& limits);
