@@ -26,7 +26,8 @@ class SqliteStorage final : public Storage {
         clearinghouse_(*pool_, limits_),
         mucRooms_(*pool_, limits_),
         pep_(*pool_, limits_),
-        archive_(*pool_, limits_) {}
+        archive_(*pool_, limits_),
+        mucArchive_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -41,6 +42,7 @@ class SqliteStorage final : public Storage {
   MucRoomStore& mucRooms() override { return mucRooms_; }
   PepStore& pep() override { return pep_; }
   ArchiveStore& archive() override { return archive_; }
+  MucArchiveStore& mucArchive() override { return mucArchive_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -59,6 +61,7 @@ class SqliteStorage final : public Storage {
   SqliteMucRooms mucRooms_;
   SqlitePep pep_;
   SqliteArchive archive_;
+  SqliteMucArchive mucArchive_;
 };
 
 }  // namespace
