@@ -103,22 +103,21 @@ class RoomArchive(MucCase, ServerTestCase):
 
     async def test_with_filters_by_nickname_and_real_jids_stay_with_moderators(self):
         room = f"filtered@{self.service}"
-        (alice, _bob, _carol), sent, _ids = await self.conversation(room, 6)
+        (alice, bob, _carol), sent, _ids = await self.conversation(room, 6)
+        bob_jid = str(bob.boundjid.bare)
         dave = await self.occupant("dave")
         iq = await dave.plugin["xep_0313"].retrieve(jid=room, with_jid=f"{room}/bob",
                                                     timeout=TIMEOUT)
         self.assertEqual(bodies(iq), [b for b in sent if b.endswith("from bob")])
         with self.assertRaises(IqError) as caught:
-            await dave.plugin["xep_0313"].retrieve(jid=room, with_jid=self.user("bob")[0],
-                                                   timeout=TIMEOUT)
+            await dave.plugin["xep_0313"].retrieve(jid=room, with_jid=bob_jid, timeout=TIMEOUT)
         self.assertEqual(caught.exception.condition, "forbidden")
         # The owner may see who wrote what.
-        iq = await alice.plugin["xep_0313"].retrieve(jid=room, with_jid=self.user("bob")[0],
-                                                     timeout=TIMEOUT)
+        iq = await alice.plugin["xep_0313"].retrieve(jid=room, with_jid=bob_jid, timeout=TIMEOUT)
         self.assertEqual(bodies(iq), [b for b in sent if b.endswith("from bob")])
         item = iq["mam"]["results"][0]["mam_result"]["forwarded"]["stanza"].xml.find(
             f"{{{NS_MUC_USER}}}x/{{{NS_MUC_USER}}}item")
-        self.assertEqual(item.get("jid"), self.user("bob")[0])
+        self.assertEqual(item.get("jid"), bob_jid)
 
     async def test_members_only_room_refuses_a_non_member(self):
         room = f"private@{self.service}"
