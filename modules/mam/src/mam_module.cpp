@@ -13,23 +13,23 @@
 #include <optional>
 #include <string>
 
-#include "archivable.hpp"
-#include "archive_id.hpp"
-#include "batch_writer.hpp"
+#include "keyfed/archive/archivable.hpp"
+#include "keyfed/archive/archive_id.hpp"
+#include "keyfed/archive/batch_writer.hpp"
+#include "keyfed/archive/namespaces.hpp"
+#include "keyfed/archive/query_request.hpp"
+#include "keyfed/archive/result_messages.hpp"
 #include "keyfed/modules/mam.hpp"
 #include "keyfed/server/server.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/stanza.hpp"
-#include "namespaces.hpp"
 #include "prefs.hpp"
 #include "prefs_cache.hpp"
-#include "query_request.hpp"
-#include "result_messages.hpp"
 
 namespace keyfed::modules {
 namespace {
 
-using mam::ArchiveId;
+using archive::ArchiveId;
 using xmpp::StanzaErrorCondition;
 
 // After blocking (100) and privacy checks, before carbons (-100) and the
@@ -39,12 +39,6 @@ constexpr int kIncomingPriority = -50;
 constexpr int kOutgoingPriority = -90;
 // Before the offline module (0) stores the message.
 constexpr int kOfflinePriority = 10;
-
-StanzaErrorCondition conditionFor(std::string_view code) {
-  if (code == mam::kUnknownId) return StanzaErrorCondition::itemNotFound;
-  if (code == mam::kNotImplemented) return StanzaErrorCondition::featureNotImplemented;
-  return StanzaErrorCondition::badRequest;
-}
 
 class MamModule final : public server::Module {
  public:
@@ -76,7 +70,7 @@ class MamModule final : public server::Module {
 
     // XEP-0313 section 8: the archive is the account's, so the bare JID
     // advertises it; the server too, for clients that look there.
-    for (auto feature : {mam::kMamNs, mam::kStanzaIdNs}) {
+    for (auto feature : {archive::kMamNs, archive::kStanzaIdNs}) {
       server.disco().addAccountFeature(feature);
       server.disco().addServerFeature(feature);
     }
@@ -92,7 +86,7 @@ class MamModule final : public server::Module {
     stanzas.hook(
         "message/offline", [this](server::StanzaEvent& e) { return receivedOffline(e); },
         kOfflinePriority);
-    const std::string ns(mam::kMamNs);
+    const std::string ns(archive::kMamNs);
     stanzas.hook("iq-get/self/" + ns, [this](server::StanzaEvent& e) { return iq(e, false); });
     stanzas.hook("iq-set/self/" + ns, [this](server::StanzaEvent& e) { return iq(e, true); });
     server.hooks().sessions.hook("account-removed", [this](server::SessionEvent& e) {
@@ -107,13 +101,13 @@ class MamModule final : public server::Module {
   }
 
  private:
-  using BatchWriter = mam::BatchWriter;
+  using BatchWriter = archive::BatchWriter;
 
   // --- archiving ----------------------------------------------------------
 
   bool sent(server::StanzaEvent& e) {
     server::ClientSession* client = e.client();
-    if (client != nullptr && e.to.valid() && mam::isArchivable(e.stanza)) {
+    if (client != nullptr && e.to.valid() && archive::isArchivable(e.stanza)) {
       (void)archive(client->jid(), e.to, e.stanza);
     }
     return false;  // the message itself travels on
@@ -121,9 +115,9 @@ class MamModule final : public server::Module {
 
   bool received(server::StanzaEvent& e) {
     // Only this server says under which id its users' archives hold a message.
-    mam::stripLocalStanzaIds(e.stanza,
-                             [this](std::string_view d) { return server_->isLocalDomain(d); });
-    if (!mam::isArchivable(e.stanza)) return false;
+    archive::stripLocalStanzaIds(e.stanza,
+                                 [this](std::string_view d) { return server_->isLocalDomain(d); });
+    if (!archive::isArchivable(e.stanza)) return false;
     // Nobody online: message/offline follows (for an existing account) and archives it there.
     if (server_->sessions().resources(e.to.bareView()).empty()) return false;
     stampAndArchive(e);
@@ -133,7 +127,8 @@ class MamModule final : public server::Module {
   bool receivedOffline(server::StanzaEvent& e) {
     // Already archived when it first came (stream management hands unacked
     // messages to offline storage after they were delivered once).
-    if (!mam::isArchivable(e.stanza) || mam::stanzaIdBy(e.stanza, e.to.bareView()) != nullptr) {
+    if (!archive::isArchivable(e.stanza) ||
+        archive::stanzaIdBy(e.stanza, e.to.bareView()) != nullptr) {
       return false;
     }
     stampAndArchive(e);
@@ -143,7 +138,7 @@ class MamModule final : public server::Module {
   void stampAndArchive(server::StanzaEvent& e) {
     const xmpp::Jid owner = e.to.bare();
     if (auto id = archive(owner, e.from, e.stanza)) {
-      mam::addStanzaId(e.stanza, owner.bareView(), *id);
+      archive::addStanzaId(e.stanza, owner.bareView(), *id);
     }
   }
 
@@ -173,7 +168,7 @@ class MamModule final : public server::Module {
       }
       return std::nullopt;
     }
-    return mam::formatArchiveId(id);
+    return archive::formatArchiveId(id);
   }
 
   bool allowed(const xmpp::Jid& owner, const xmpp::Jid& with) {
@@ -205,7 +200,7 @@ class MamModule final : public server::Module {
       if (set) {
         query(e, *client, *payload);
       } else {
-        e.server.route(xmpp::makeIqResult(e.stanza, mam::queryFormFields()));
+        e.server.route(xmpp::makeIqResult(e.stanza, archive::queryFormFields()));
       }
     } else {
       e.server.bounce(e.stanza, StanzaErrorCondition::badRequest);
@@ -214,9 +209,10 @@ class MamModule final : public server::Module {
   }
 
   void query(server::StanzaEvent& e, server::ClientSession& client, const xml::Element& payload) {
-    auto request = mam::parseQuery(payload);
+    auto request = archive::parseQuery(payload);
     if (!request) {
-      e.server.bounce(e.stanza, conditionFor(request.error().code), request.error().message);
+      e.server.bounce(e.stanza, archive::queryErrorCondition(request.error().code),
+                      request.error().message);
       return;
     }
     const xmpp::Jid& owner = client.jid();
@@ -224,30 +220,21 @@ class MamModule final : public server::Module {
     // Every message accepted before the query is in the answer.
     writer_->flush();
 
-    storage::ArchiveQuery q;
+    auto q = archive::toArchiveQuery(*request, config_.defaultPageSize, config_.maxPageSize);
     q.user = owner.node();
     q.host = owner.domain();
     if (request->with) {
       q.withBare = request->with->bareView();
       q.withResource = request->with->resource();
     }
-    if (request->start) q.minSeq = storage::archiveSeqAt(*request->start);
-    if (request->end) {
-      q.maxSeq = storage::archiveSeqAt(*request->end + std::chrono::milliseconds{1}) - 1;
+    if (!archive::namesKnownIds(*request, [&](const ArchiveId& id) {
+          auto known = store.contains(q.user, q.host, id.seq, id.tag);
+          return known && *known;
+        })) {
+      e.server.bounce(e.stanza, StanzaErrorCondition::itemNotFound,
+                      "the archive holds no message with that id");
+      return;
     }
-    for (const auto* bound : {&request->after, &request->before}) {
-      if (!*bound) continue;
-      auto known = store.contains(q.user, q.host, (*bound)->seq, (*bound)->tag);
-      if (!known || !*known) {
-        e.server.bounce(e.stanza, StanzaErrorCondition::itemNotFound,
-                        "the archive holds no message with that id");
-        return;
-      }
-    }
-    if (request->after) q.afterSeq = request->after->seq;
-    if (request->before) q.beforeSeq = request->before->seq;
-    q.fromEnd = request->lastPage;
-    q.max = std::min(request->max.value_or(config_.defaultPageSize), config_.maxPageSize);
 
     auto page = store.query(q);
     if (!page) {
@@ -255,22 +242,23 @@ class MamModule final : public server::Module {
       e.server.bounce(e.stanza, StanzaErrorCondition::internalServerError);
       return;
     }
-    std::optional<mam::PageRange> range;
+    std::optional<archive::PageRange> range;
     const std::size_t maxBytes = e.server.storage().limits().archiveStanzaBytes;
     for (auto& item : page->items) {
-      const std::string id = mam::formatArchiveId(ArchiveId{item.seq, item.tag});
-      if (!range) range = mam::PageRange{id, id};
+      const std::string id = archive::formatArchiveId(ArchiveId{item.seq, item.tag});
+      if (!range) range = archive::PageRange{id, id};
       range->last = id;
-      auto original = mam::parseStoredMessage(item.stanza, maxBytes);
+      auto original = archive::parseStoredMessage(item.stanza, maxBytes);
       if (!original) {
         log_.warn("skipping a damaged archived message of {}: {}", owner.bareView(),
                   original.error().describe());
         continue;
       }
-      client.send(mam::makeResultMessage(std::move(*original), owner.bareView(), owner.full(),
-                                         request->queryId, id, item.stamp));
+      client.send(archive::makeResultMessage(std::move(*original), owner.bareView(), owner.full(),
+                                             request->queryId, id, item.stamp));
     }
-    e.server.route(xmpp::makeIqResult(e.stanza, mam::makeFin(page->complete, page->count, range)));
+    e.server.route(
+        xmpp::makeIqResult(e.stanza, archive::makeFin(page->complete, page->count, range)));
   }
 
   void getPrefs(server::StanzaEvent& e, server::ClientSession& client) {
@@ -308,7 +296,7 @@ class MamModule final : public server::Module {
   std::optional<MamConfig> override_;
   MamConfig config_;
   server::Server* server_ = nullptr;
-  mam::ArchiveIdGenerator ids_;
+  archive::ArchiveIdGenerator ids_;
   std::optional<mam::PrefsCache> prefs_;
   std::unique_ptr<BatchWriter> writer_;
   std::uint64_t refusedLogged_ = 0;

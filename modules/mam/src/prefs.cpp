@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <string>
 
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/jid.hpp"
-#include "namespaces.hpp"
 
 namespace keyfed::modules::mam {
 namespace {
 
+using archive::kMamNs;
 using storage::ArchiveDefault;
 
 constexpr std::string_view kDefaults[] = {"always", "never", "roster"};

@@ -5,20 +5,20 @@
 // archived message a query finds got there through the flush before it.
 #include <gtest/gtest.h>
 
-#include "archive_id.hpp"
+#include "keyfed/archive/archive_id.hpp"
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/modules/mam.hpp"
 #include "keyfed/modules/offline.hpp"
 #include "keyfed/server/test_server.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
-#include "namespaces.hpp"
 
 namespace keyfed::modules {
 namespace {
 
 using server::TestClientSession;
-using namespace mam;
+using namespace archive;
 
 xml::Element chat(std::string_view to, std::string_view body, std::string_view type = "chat") {
   return server::makeMessage(to, body, type);

@@ -1,13 +1,14 @@
 // XEP-0313 preferences: parsing, serializing, and the decision per message.
 #include <gtest/gtest.h>
 
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
-#include "namespaces.hpp"
 #include "prefs.hpp"
 
 namespace keyfed::modules::mam {
 namespace {
 
+using archive::kMamNs;
 using storage::ArchiveDefault;
 using storage::ArchivePrefs;
 

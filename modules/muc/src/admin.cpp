@@ -7,6 +7,7 @@
 #include "keyfed/xmpp/stanza.hpp"
 #include "muc_ns.hpp"
 #include "muc_service.hpp"
+#include "room_archive.hpp"
 
 namespace keyfed::modules::muc {
 
@@ -282,6 +283,7 @@ void MucService::destroy(Room& room, const xml::Element* request) {
   if (auto r = server_.storage().mucRooms().removeRoom(jid); !r) {
     log_.error("removing room {}: {}", jid, r.error().describe());
   }
+  if (archive_ != nullptr) archive_->removeRoom(jid);
   log_.info("room {} destroyed", jid);
   rooms_.erase(jid);
 }

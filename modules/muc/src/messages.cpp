@@ -3,11 +3,13 @@
 // is sent after the presences: history and subject (7.2.15, 7.2.16).
 #include <string>
 
+#include "keyfed/archive/archivable.hpp"
 #include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 #include "muc_ns.hpp"
 #include "muc_service.hpp"
+#include "room_archive.hpp"
 
 namespace keyfed::modules::muc {
 
@@ -58,6 +60,14 @@ void MucService::groupchat(server::StanzaEvent& e, Room& room) {
   xml::Element message = e.stanza.clone();
   message.setAttr("from", room.jid().full() + "/" + sender->nick);
   message.removeAttr("to");
+  // XEP-0359: only the room says under which id it archived a message.
+  archive::stripLocalStanzaIds(message, [this](std::string_view d) { return d == domain_; });
+  if (hasBody && room.config().archiving && archive_ != nullptr &&
+      !archive::hasNoStoreHint(message)) {
+    if (auto id = archive_->add(room.jid(), sender->jid.bareView(), sender->nick, message)) {
+      archive::addStanzaId(message, room.jid().bareView(), *id);
+    }
+  }
   for (const auto& occupant : room.occupants()) {
     xml::Element copy = message.clone();
     copy.setAttr("to", occupant.jid.full());

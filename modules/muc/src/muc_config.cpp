@@ -25,6 +25,9 @@ base::Result<void> registerMucConfig(config::SectionRegistry& registry) {
     c.defaultHistory = count("default_history", c.defaultHistory, 0, 10000);
     c.maxNickBytes = count("max_nick_length", c.maxNickBytes, 1, 1023);
     c.defaultHistory = std::min(c.defaultHistory, c.maxHistory);
+    c.archiveByDefault = t.boolean("archive_by_default", c.archiveByDefault);
+    c.archiveExpireAfterDays =
+        count("archive_expire_after_days", c.archiveExpireAfterDays, 0, 36500);
     return c;
   });
 }

@@ -7,6 +7,7 @@
 #include "keyfed/modules/muc.hpp"
 #include "keyfed/modules/muc_config.hpp"
 #include "muc_service.hpp"
+#include "room_archive.hpp"
 
 namespace keyfed::modules {
 namespace {
@@ -25,9 +26,13 @@ class MucModule final : public server::Module {
       for (const auto& host : server.config().virtualHosts)
         domains.push_back("conference." + host.domain);
     }
+    auto archive = muc::RoomArchive::open(server.storage().mucArchive(), server.clock(),
+                                          std::chrono::hours{24 * config.archiveExpireAfterDays});
+    if (!archive) return base::fail(std::move(archive).error());
+    archive_ = std::move(*archive);
     for (const auto& domain : domains) {
       if (auto r = server.addComponentDomain(domain); !r) return r;
-      auto service = std::make_unique<muc::MucService>(server, domain, config);
+      auto service = std::make_unique<muc::MucService>(server, domain, config, archive_.get());
       if (auto r = service->loadRooms(); !r) {
         auto error = std::move(r).error();
         error.message = "loading the rooms of " + domain + ": " + error.message;
@@ -48,7 +53,13 @@ class MucModule final : public server::Module {
     return {};
   }
 
+  // Commits what the room archives' writer holds, then ends its thread.
+  void shutdown() override {
+    if (archive_) archive_->stop();
+  }
+
  private:
+  std::unique_ptr<muc::RoomArchive> archive_;
   std::vector<std::unique_ptr<muc::MucService>> services_;
 };
 

@@ -6,6 +6,7 @@
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 #include "muc_ns.hpp"
+#include "room_archive.hpp"
 
 namespace keyfed::modules::muc {
 
@@ -19,8 +20,9 @@ xml::Element userX(std::initializer_list<int> codes) {
   return x;
 }
 
-MucService::MucService(server::Server& server, std::string domain, MucConfig config)
-    : server_(server), domain_(std::move(domain)), config_(std::move(config)) {}
+MucService::MucService(server::Server& server, std::string domain, MucConfig config,
+                       RoomArchive* archive)
+    : server_(server), domain_(std::move(domain)), config_(std::move(config)), archive_(archive) {}
 
 base::Result<void> MucService::loadRooms() {
   auto stored = server_.storage().mucRooms().rooms(domain_);
@@ -42,6 +44,8 @@ base::Result<void> MucService::loadRooms() {
     rooms_.emplace(s.jid, std::move(room));
   }
   log_.info("{}: {} persistent rooms", domain_, rooms_.size());
+  // Temporary rooms end with the server: what they archived goes too.
+  if (archive_ != nullptr) archive_->removeOrphans(domain_);
   return {};
 }
 
@@ -77,6 +81,7 @@ Room& MucService::createRoom(const xmpp::Jid& roomJid, const xmpp::Jid& owner) {
   RoomConfig c;
   c.maxUsers = config_.maxOccupants;
   c.historyLength = config_.defaultHistory;
+  c.archiving = config_.archiveByDefault;
   c.name = std::string(roomJid.node());
   auto room = std::make_unique<Room>(roomJid.bare(), std::move(c), config_.maxHistory);
   room->lock();
@@ -90,6 +95,7 @@ Room& MucService::createRoom(const xmpp::Jid& roomJid, const xmpp::Jid& owner) {
 void MucService::forgetIfUnused(Room& room) {
   if (!room.empty() || (room.config().persistent && !room.locked())) return;
   log_.info("room {} is empty and temporary: gone", room.jid().bareView());
+  if (archive_ != nullptr) archive_->removeRoom(room.jid().bareView());
   rooms_.erase(std::string(room.jid().bareView()));
 }
 

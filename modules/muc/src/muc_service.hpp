@@ -25,9 +25,12 @@
 
 namespace keyfed::modules::muc {
 
+class RoomArchive;
+
 class MucService {
  public:
-  MucService(server::Server& server, std::string domain, MucConfig config);
+  // `archive` (may be null: nothing archived) is shared by the module's services.
+  MucService(server::Server& server, std::string domain, MucConfig config, RoomArchive* archive);
 
   [[nodiscard]] const std::string& domain() const { return domain_; }
   [[nodiscard]] std::size_t roomCount() const { return rooms_.size(); }
@@ -45,10 +48,12 @@ class MucService {
   Room* findRoom(std::string_view bareJid);
   // A room in memory: created by a join (locked, `owner` its owner).
   Room& createRoom(const xmpp::Jid& roomJid, const xmpp::Jid& owner);
-  // Drops a temporary room once its last occupant has left.
+  // Drops a temporary room once its last occupant has left (with its archive).
   void forgetIfUnused(Room& room);
   void persist(const Room& room);
-  [[nodiscard]] ConfigBounds bounds() const { return {config_.maxOccupants, config_.maxHistory}; }
+  [[nodiscard]] ConfigBounds bounds() const {
+    return {config_.maxOccupants, config_.maxHistory, config_.archiveByDefault};
+  }
   void noteJoined(const xmpp::Jid& jid);
   void noteLeft(const xmpp::Jid& jid);
 
@@ -97,9 +102,20 @@ class MucService {
   // addressed from the sender's occupant JID (XEP-0045 7.5, iqs 7.?).
   void relay(server::StanzaEvent& e, Room& room, const Occupant& from);
 
+  // archive_query.cpp (XEP-0313 for rooms)
+  void archiveIq(server::StanzaEvent& e, Room& room, const xml::Element& query);
+  // Whether `who` may read the room's archive (service-unavailable when it
+  // keeps none; forbidden for outcasts, non-members of members-only rooms and
+  // outsiders of password-protected rooms).
+  [[nodiscard]] Refusal mayReadArchive(const Room& room, const xmpp::Jid& who) const;
+  // Whether `who` may see real JIDs in it (non-anonymous room, admins and
+  // owners, occupants who are moderators).
+  [[nodiscard]] bool seesRealJids(const Room& room, const xmpp::Jid& who) const;
+
   server::Server& server_;
   std::string domain_;
   MucConfig config_;
+  RoomArchive* archive_;
   std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
   // How many rooms each real full JID is in: a session that ends without
   // being in any room costs one lookup.

@@ -96,6 +96,7 @@ base::Result<void> setOption(RoomConfig& c, std::string_view name, std::string_v
   if (name == "passwordprotectedroom") return boolean(c.passwordProtected);
   if (name == "roomsecret") return text(c.password, kMaxPasswordBytes);
   if (name == "changesubject") return boolean(c.occupantsChangeSubject);
+  if (name == "enablearchiving") return boolean(c.archiving);
   if (name == "maxusers") return count(c.maxUsers, 1, bounds.maxUsers);
   if (name == "historylength") return count(c.historyLength, 0, bounds.maxHistory);
   if (name == "whois") {
@@ -145,6 +146,7 @@ xml::Element configForm(const RoomConfig& c, const ConfigBounds& bounds) {
       addField(form, option("historylength"), "text-single",
                "Messages of history (at most " + std::to_string(bounds.maxHistory) + ")");
   addValue(history, std::to_string(c.historyLength));
+  addBoolean(form, "enablearchiving", "Archive messages (XEP-0313)", c.archiving);
   return form;
 }
 
@@ -201,6 +203,7 @@ std::string serializeConfig(const RoomConfig& c) {
   line("changesubject", flag(c.occupantsChangeSubject));
   line("maxusers", std::to_string(c.maxUsers));
   line("historylength", std::to_string(c.historyLength));
+  line("enablearchiving", flag(c.archiving));
   return out;
 }
 
@@ -208,6 +211,7 @@ base::Result<RoomConfig> parseStoredConfig(std::string_view text, const ConfigBo
   RoomConfig c;
   c.maxUsers = bounds.maxUsers;
   c.historyLength = bounds.maxHistory;
+  c.archiving = bounds.archiveByDefault;
   while (!text.empty()) {
     const auto end = text.find('\n');
     const std::string_view line = text.substr(0, end);

@@ -26,6 +26,7 @@ struct RoomConfig {
   bool occupantsChangeSubject = false;
   std::size_t maxUsers = 0;       // set from the service's limits
   std::size_t historyLength = 0;  // messages kept, at most the service's max_history
+  bool archiving = false;         // XEP-0313: the room archives its messages
   bool operator==(const RoomConfig&) const = default;
 };
 
@@ -33,6 +34,8 @@ struct RoomConfig {
 struct ConfigBounds {
   std::size_t maxUsers = 200;
   std::size_t maxHistory = 50;
+  // The archiving of a room whose stored configuration predates the option.
+  bool archiveByDefault = true;
 };
 
 inline constexpr std::size_t kMaxNameBytes = 256;

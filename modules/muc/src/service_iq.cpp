@@ -3,6 +3,8 @@
 // between occupants (relayed under their occupant JIDs).
 #include <string>
 
+#include "keyfed/archive/archivable.hpp"
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
 #include "muc_ns.hpp"
@@ -115,6 +117,8 @@ void MucService::roomIq(server::StanzaEvent& e, Room& room) {
     }
   } else if (get && isQuery(payload, "ping", xmpp::ns::ping)) {
     e.server.route(xmpp::makeIqResult(e.stanza));
+  } else if (isQuery(payload, "query", archive::kMamNs)) {
+    archiveIq(e, room, *payload);
   } else {
     e.server.bounce(e.stanza, StanzaErrorCondition::serviceUnavailable);
   }
@@ -132,6 +136,11 @@ void MucService::roomInfo(server::StanzaEvent& e, const Room& room) {
   addFeature(query, c.passwordProtected ? "muc_passwordprotected" : "muc_unsecured");
   addFeature(query, c.moderated ? "muc_moderated" : "muc_unmoderated");
   addFeature(query, c.whois == Whois::anyone ? "muc_nonanonymous" : "muc_semianonymous");
+  if (c.archiving && archive_ != nullptr) {
+    // XEP-0313 section 8: the room's archive, and the stanza-ids it stamps.
+    addFeature(query, archive::kMamNs);
+    addFeature(query, archive::kStanzaIdNs);
+  }
   // XEP-0045 15.5.4: the extended information form.
   auto& form = query.addChild("x", std::string(ns::dataForms));
   form.setAttr("type", "result");
@@ -175,6 +184,8 @@ void MucService::relay(server::StanzaEvent& e, Room& room, const Occupant& from)
   if (xmpp::stanzaKind(copy) == xmpp::StanzaKind::message) {
     // XEP-0045 7.5: a private message carries <x xmlns='...muc#user'/>.
     if (copy.child("x", ns::user) == nullptr) copy.addChild(userX());
+    // Nobody speaks for the room's archive ids (XEP-0359), here neither.
+    archive::stripLocalStanzaIds(copy, [this](std::string_view d) { return d == domain_; });
   }
   server_.route(std::move(copy));
 }

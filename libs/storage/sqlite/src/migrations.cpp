@@ -236,9 +236,27 @@ CREATE TABLE push_registrations (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 10: archives of multi-user chat rooms (docs/muc.md, "Room archive").
+// Rooms are named by JID (temporary rooms have no row in muc_rooms); sender is
+// the real bare JID of the occupant who wrote, nick its nickname then.
+const char* const kSchemaV10 = R"sql(
+CREATE TABLE muc_archive (
+  seq    INTEGER PRIMARY KEY,
+  room   TEXT NOT NULL,
+  tag    INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  nick   TEXT NOT NULL,
+  stamp  INTEGER NOT NULL,
+  stanza TEXT NOT NULL
+);
+CREATE INDEX muc_archive_by_room ON muc_archive (room, seq);
+CREATE INDEX muc_archive_by_nick ON muc_archive (room, nick, seq);
+CREATE INDEX muc_archive_by_sender ON muc_archive (room, sender, seq);
+)sql";
+
 const Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
-    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}, {10, kSchemaV10},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

@@ -27,7 +27,8 @@ class SqliteStorage final : public Storage {
         mucRooms_(*pool_, limits_),
         pep_(*pool_, limits_),
         archive_(*pool_, limits_),
-        push_(*pool_, limits_) {}
+        push_(*pool_, limits_),
+        mucArchive_(*pool_, limits_) {}
 
   AccountStore& accounts() override { return accounts_; }
   RosterStore& roster() override { return roster_; }
@@ -43,6 +44,7 @@ class SqliteStorage final : public Storage {
   PepStore& pep() override { return pep_; }
   ArchiveStore& archive() override { return archive_; }
   PushStore& push() override { return push_; }
+  MucArchiveStore& mucArchive() override { return mucArchive_; }
   const Limits& limits() const override { return limits_; }
 
  private:
@@ -62,6 +64,7 @@ class SqliteStorage final : public Storage {
   SqlitePep pep_;
   SqliteArchive archive_;
   SqlitePush push_;
+  SqliteMucArchive mucArchive_;
 };
 
 }  // namespace

@@ -184,4 +184,16 @@ class SqlitePush final : public PushStore, StoreBase {
                              std::string_view node) override;
 };
 
+class SqliteMucArchive final : public MucArchiveStore, StoreBase {
+ public:
+  using StoreBase::StoreBase;
+  Result<std::size_t> append(std::span<const ArchiveRecord> records) override;
+  Result<ArchivePage> query(const ArchiveQuery& query) override;
+  Result<bool> contains(std::string_view roomJid, std::int64_t seq, std::uint32_t tag) override;
+  Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) override;
+  Result<std::size_t> removeRoom(std::string_view roomJid, std::size_t maxRows) override;
+  Result<std::size_t> removeOrphans(std::string_view service, std::size_t maxRows) override;
+  Result<std::int64_t> lastSeq() override;
+};
+
 }  // namespace keyfed::storage::sqlite

@@ -58,6 +58,9 @@ struct ArchiveItem {
   std::uint32_t tag = 0;
   base::SystemTime stamp;
   std::string stanza;
+  // The record's withBare: the other party (user archive), the sender's real
+  // bare JID (room archive).
+  std::string withBare;
 };
 
 struct ArchivePage {

@@ -271,25 +271,31 @@ class MucRoomStore {
   virtual Result<bool> removeRoom(std::string_view jid) = 0;
 };
 
-// XEP-0313 message archive (docs/mam.md). Writes come in batches from the
-// archive module's writer thread; queries come from the loop thread.
-class ArchiveStore {
+// What an archive writer thread (libs/archive, BatchWriter) needs of a store:
+// batched appends and retention. The user archive and the room archive both are one.
+class ArchiveSink {
  public:
-  virtual ~ArchiveStore() = default;
+  virtual ~ArchiveSink() = default;
   // Stores the records in one transaction; returns how many were stored.
-  // Records of accounts that no longer exist, and records refused by the input
+  // Records whose owner no longer exists, and records refused by the input
   // checks (over Limits::archiveStanzaBytes, not UTF-8), are skipped (the
   // caller counts the difference); a database error stores nothing.
   virtual Result<std::size_t> append(std::span<const ArchiveRecord> records) = 0;
+  // Removes up to `maxRows` items older than `cutoff` (their seq below
+  // archiveSeqAt(cutoff)), oldest first, in one short transaction; returns how many.
+  virtual Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) = 0;
+};
+
+// XEP-0313 message archive (docs/mam.md). Writes come in batches from the
+// archive module's writer thread; queries come from the loop thread.
+class ArchiveStore : public ArchiveSink {
+ public:
   // One page (at most min(query.max, Limits::archivePageRows) items). kNotFound
   // when the account does not exist.
   virtual Result<ArchivePage> query(const ArchiveQuery& query) = 0;
   // Whether the account's archive holds the item (seq, tag).
   virtual Result<bool> contains(std::string_view user, std::string_view host, std::int64_t seq,
                                 std::uint32_t tag) = 0;
-  // Removes up to `maxRows` items older than `cutoff` (their seq below
-  // archiveSeqAt(cutoff)), oldest first, in one short transaction; returns how many.
-  virtual Result<std::size_t> removeOlderThan(base::SystemTime cutoff, std::size_t maxRows) = 0;
   // The highest sequence number stored (0 when empty).
   virtual Result<std::int64_t> lastSeq() = 0;
   // nullopt when the user never set preferences. kNotFound when the account
@@ -322,6 +328,27 @@ class PushStore {
                                      std::string_view service, std::string_view node) = 0;
 };
 
+// XEP-0313 archives of multi-user chat rooms (docs/muc.md, "Room archive").
+// A record's user@host is the room's JID (room@service), withBare the real
+// bare JID of the occupant who sent it and withResource its nickname. Rooms
+// need no row elsewhere: the module deletes a room's archive with the room.
+class MucArchiveStore : public ArchiveSink {
+ public:
+  // One page of room user@host. query.withBare filters on the sender's real
+  // bare JID, query.withResource on its nickname (each alone or both).
+  virtual Result<ArchivePage> query(const ArchiveQuery& query) = 0;
+  // Whether the room's archive holds the item (seq, tag).
+  virtual Result<bool> contains(std::string_view roomJid, std::int64_t seq, std::uint32_t tag) = 0;
+  // Removes up to `maxRows` of the room's oldest items; returns how many (0: the archive is empty).
+  virtual Result<std::size_t> removeRoom(std::string_view roomJid, std::size_t maxRows) = 0;
+  // Removes up to `maxRows` items of rooms of `service` that are not persistent
+  // rooms (not in MucRoomStore): what temporary rooms left behind when the
+  // server stopped. Returns how many.
+  virtual Result<std::size_t> removeOrphans(std::string_view service, std::size_t maxRows) = 0;
+  // The highest sequence number stored (0 when empty).
+  virtual Result<std::int64_t> lastSeq() = 0;
+};
+
 // The set of stores one backend provides. The references stay valid for the
 // lifetime of the Storage object.
 class Storage {
@@ -341,6 +368,7 @@ class Storage {
   virtual PepStore& pep() = 0;
   virtual ArchiveStore& archive() = 0;
   virtual PushStore& push() = 0;
+  virtual MucArchiveStore& mucArchive() = 0;
   // The limits this backend enforces.
   virtual const Limits& limits() const = 0;
 };

@@ -23,6 +23,11 @@ struct MucConfig {
   std::size_t maxHistory = 50;      // messages kept per room; historylength may be lower
   std::size_t defaultHistory = 20;  // historylength of a new room
   std::size_t maxNickBytes = 64;    // nickname length, in bytes of UTF-8
+  // XEP-0313 room archives (docs/muc.md, "Room archive"): whether a new room
+  // archives (its muc#roomconfig_enablearchiving), and the retention of
+  // every room's archive (0: as long as the room exists).
+  bool archiveByDefault = true;
+  std::size_t archiveExpireAfterDays = 0;
 };
 
 // Registers [muc] with the loader.

@@ -1,10 +1,10 @@
 // Archive ids: round trip, time order as string order, refusal of anything else.
 #include <gtest/gtest.h>
 
-#include "archive_id.hpp"
+#include "keyfed/archive/archive_id.hpp"
 #include "keyfed/storage/archive_types.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 using namespace std::chrono_literals;
@@ -63,4 +63,4 @@ TEST(ArchiveIdTest, RefusesWhatItCannotHaveWritten) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

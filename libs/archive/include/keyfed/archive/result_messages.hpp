@@ -11,7 +11,7 @@
 #include "keyfed/base/result.hpp"
 #include "keyfed/xml/element.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 // <message from=ownerBare to=toFull>
 //   <result xmlns='urn:xmpp:mam:2' queryid=Q id=ID>
@@ -37,4 +37,4 @@ xml::Element makeFin(bool complete, std::uint64_t count, const std::optional<Pag
 // Parses an archived message as the archive stored it.
 base::Result<xml::Element> parseStoredMessage(std::string_view text, std::size_t maxBytes);
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

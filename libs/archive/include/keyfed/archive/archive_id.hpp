@@ -12,7 +12,7 @@
 
 #include "keyfed/base/clock.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 struct ArchiveId {
   std::int64_t seq = 0;
@@ -41,4 +41,4 @@ class ArchiveIdGenerator {
   std::mt19937 random_;
 };
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -1,12 +1,12 @@
-#include "result_messages.hpp"
+#include "keyfed/archive/result_messages.hpp"
 
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xml/stored_element.hpp"
 #include "keyfed/xmpp/client_namespace.hpp"
 #include "keyfed/xmpp/datetime.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
-#include "namespaces.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 xml::Element makeResultMessage(xml::Element original, std::string_view ownerBare,
                                std::string_view toFull, std::string_view queryId,
                                std::string_view id, base::SystemTime stamp) {
@@ -40,4 +40,4 @@ base::Result<xml::Element> parseStoredMessage(std::string_view text, std::size_t
   return xml::parseStoredElement(text, maxBytes);
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -7,12 +7,15 @@
 
 #include "keyfed/xml/element.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 // A chat or normal message (type absent, 'chat' or 'normal') with a <body/>,
 // without a XEP-0334 <no-store/> or <no-permanent-store/> hint. Errors,
 // headlines and groupchat messages never are.
 bool isArchivable(const xml::Element& message);
+
+// Whether the message carries a XEP-0334 <no-store/> or <no-permanent-store/> hint.
+bool hasNoStoreHint(const xml::Element& message);
 
 // Removes every <stanza-id/> whose 'by' names an entity of a domain for which
 // `isLocalDomain` is true: only this server may say under which id it
@@ -25,4 +28,4 @@ const xml::Element* stanzaIdBy(const xml::Element& message, std::string_view by)
 
 void addStanzaId(xml::Element& message, std::string_view by, std::string_view id);
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 inline constexpr std::string_view kMamNs = "urn:xmpp:mam:2";  // XEP-0313
 inline constexpr std::string_view kMamExtendedNs =
@@ -14,4 +14,4 @@ inline constexpr std::string_view kForwardNs = "urn:xmpp:forward:0";          //
 inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";  // XEP-0059
 inline constexpr std::string_view kDataFormsNs = "jabber:x:data";             // XEP-0004
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -3,12 +3,12 @@
 
 #include <functional>
 
-#include "datetime.hpp"
+#include "keyfed/archive/datetime.hpp"
+#include "keyfed/archive/namespaces.hpp"
+#include "keyfed/archive/query_request.hpp"
 #include "keyfed/storage/archive_types.hpp"
-#include "namespaces.hpp"
-#include "query_request.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 using namespace std::chrono_literals;
@@ -136,4 +136,4 @@ TEST(DateTimeTest, ParsesXep0082AndRefusesNonsense) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

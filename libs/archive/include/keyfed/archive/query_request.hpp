@@ -3,16 +3,19 @@
 // the <query xmlns='urn:xmpp:mam:2'/> of an iq set. Nothing here touches storage.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
-#include "archive_id.hpp"
+#include "keyfed/archive/archive_id.hpp"
 #include "keyfed/base/clock.hpp"
 #include "keyfed/base/result.hpp"
+#include "keyfed/storage/archive_types.hpp"
 #include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/errors.hpp"
 #include "keyfed/xmpp/jid.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 // Error codes of parseQuery, one stanza error condition each.
 inline constexpr const char* kBadRequest = "mam.bad-request";          // bad-request
@@ -35,8 +38,20 @@ struct QueryRequest {
 };
 
 base::Result<QueryRequest> parseQuery(const xml::Element& query);
+// The stanza error for a parseQuery error code.
+xmpp::StanzaErrorCondition queryErrorCondition(std::string_view code);
+
+// The storage query of a request: start/end as sequence bounds, the RSM
+// bounds and the page size (`defaultPageSize` without <max/>, never above
+// `maxPageSize`). The owner and the `with` filter are the caller's to set.
+storage::ArchiveQuery toArchiveQuery(const QueryRequest& request, std::size_t defaultPageSize,
+                                     std::size_t maxPageSize);
+
+// Whether every id the request names (after, before) is one `known` holds:
+// else the query is answered item-not-found (XEP-0313 section 4.3.1).
+bool namesKnownIds(const QueryRequest& request, const std::function<bool(const ArchiveId&)>& known);
 
 // The form a client asks for with an iq get (section 4.1.1): the fields parseQuery accepts.
 xml::Element queryFormFields();
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

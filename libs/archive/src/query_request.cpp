@@ -1,12 +1,13 @@
-#include "query_request.hpp"
+#include "keyfed/archive/query_request.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
-#include "datetime.hpp"
-#include "namespaces.hpp"
+#include "keyfed/archive/datetime.hpp"
+#include "keyfed/archive/namespaces.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 base::Failure badRequest(std::string message) {
@@ -121,6 +122,35 @@ base::Result<QueryRequest> parseQuery(const xml::Element& query) {
   return out;
 }
 
+xmpp::StanzaErrorCondition queryErrorCondition(std::string_view code) {
+  if (code == kUnknownId) return xmpp::StanzaErrorCondition::itemNotFound;
+  if (code == kNotImplemented) return xmpp::StanzaErrorCondition::featureNotImplemented;
+  return xmpp::StanzaErrorCondition::badRequest;
+}
+
+storage::ArchiveQuery toArchiveQuery(const QueryRequest& request, std::size_t defaultPageSize,
+                                     std::size_t maxPageSize) {
+  storage::ArchiveQuery q;
+  if (request.start) q.minSeq = storage::archiveSeqAt(*request.start);
+  if (request.end) {
+    // end is inclusive to the millisecond: every seq of that millisecond.
+    q.maxSeq = storage::archiveSeqAt(*request.end + std::chrono::milliseconds{1}) - 1;
+  }
+  if (request.after) q.afterSeq = request.after->seq;
+  if (request.before) q.beforeSeq = request.before->seq;
+  q.fromEnd = request.lastPage;
+  q.max = std::min(request.max.value_or(defaultPageSize), maxPageSize);
+  return q;
+}
+
+bool namesKnownIds(const QueryRequest& request,
+                   const std::function<bool(const ArchiveId&)>& known) {
+  for (const auto* bound : {&request.after, &request.before}) {
+    if (*bound && !known(**bound)) return false;
+  }
+  return true;
+}
+
 xml::Element queryFormFields() {
   xml::Element query("query", std::string(kMamNs));
   auto& form = query.addChild("x", std::string(kDataFormsNs));
@@ -138,4 +168,4 @@ xml::Element queryFormFields() {
   return query;
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

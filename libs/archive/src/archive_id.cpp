@@ -1,10 +1,10 @@
-#include "archive_id.hpp"
+#include "keyfed/archive/archive_id.hpp"
 
 #include <algorithm>
 
 #include "keyfed/storage/archive_types.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 constexpr std::string_view kDigits = "0123456789abcdefghijklmnopqrstuv";
@@ -62,4 +62,4 @@ ArchiveId ArchiveIdGenerator::next(base::SystemTime now) {
   return ArchiveId{last_, static_cast<std::uint32_t>(random_())};
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -1,11 +1,11 @@
-#include "archivable.hpp"
+#include "keyfed/archive/archivable.hpp"
 
 #include <string>
 
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
-#include "namespaces.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 // The domain part of a JID given as text ("user@host/res" -> "host").
@@ -20,15 +20,18 @@ std::string_view domainOf(std::string_view jid) {
 bool isArchivable(const xml::Element& message) {
   const auto type = xmpp::stanzaType(message);
   if (!type.empty() && type != "chat" && type != "normal") return false;
-  bool hasBody = false;
+  if (hasNoStoreHint(message)) return false;
+  return message.child("body", message.ns()) != nullptr;
+}
+
+bool hasNoStoreHint(const xml::Element& message) {
   for (const auto& child : message.children()) {
     if (child.ns() == kHintsNs &&
         (child.name() == "no-store" || child.name() == "no-permanent-store")) {
-      return false;
+      return true;
     }
-    if (child.name() == "body" && child.ns() == message.ns()) hasBody = true;
   }
-  return hasBody;
+  return false;
 }
 
 std::size_t stripLocalStanzaIds(xml::Element& message,
@@ -53,4 +56,4 @@ void addStanzaId(xml::Element& message, std::string_view by, std::string_view id
   sid.setAttr("id", id);
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

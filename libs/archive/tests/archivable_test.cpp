@@ -1,11 +1,11 @@
 // What is archived (types, body, XEP-0334 hints) and the <stanza-id/> rules.
 #include <gtest/gtest.h>
 
-#include "archivable.hpp"
+#include "keyfed/archive/archivable.hpp"
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
-#include "namespaces.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 xml::Element message(std::string_view type, bool body = true) {
@@ -56,4 +56,4 @@ TEST(ArchivableTest, StripRemovesOnlyIdsByLocalEntities) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

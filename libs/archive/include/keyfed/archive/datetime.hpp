@@ -8,10 +8,10 @@
 
 #include "keyfed/base/clock.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 // "CCYY-MM-DDThh:mm:ss[.sss]TZD" (TZD: Z or +hh:mm / -hh:mm); fractions beyond
 // microseconds are cut. nullopt for anything else, including impossible dates.
 std::optional<base::SystemTime> parseDateTime(std::string_view text);
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

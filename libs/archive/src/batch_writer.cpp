@@ -1,4 +1,4 @@
-#include "batch_writer.hpp"
+#include "keyfed/archive/batch_writer.hpp"
 
 #include <algorithm>
 #include <span>
@@ -6,10 +6,10 @@
 
 #include "keyfed/base/thread_name.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
-BatchWriter::BatchWriter(storage::ArchiveStore& store, const base::Clock& clock, Options options)
-    : store_(store), clock_(clock), options_(options) {
+BatchWriter::BatchWriter(storage::ArchiveSink& store, const base::Clock& clock, Options options)
+    : store_(store), clock_(clock), options_(std::move(options)), log_(options_.logName) {
   pending_.reserve(std::min(options_.batchSize, options_.capacity));
   nextExpiry_ = clock_.now();  // a first pass at start
   thread_ = std::thread([this] { run(); });
@@ -184,4 +184,4 @@ void BatchWriter::expire() {
   }
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -1,8 +1,8 @@
-#include "datetime.hpp"
+#include "keyfed/archive/datetime.hpp"
 
 #include <chrono>
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 // Reads `digits` decimal digits at text[pos]; advances pos.
@@ -77,4 +77,4 @@ std::optional<base::SystemTime> parseDateTime(std::string_view text) {
   return time_point_cast<base::SystemTime::duration>(t);
 }
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -5,11 +5,11 @@
 #include <mutex>
 #include <thread>
 
-#include "batch_writer.hpp"
+#include "keyfed/archive/batch_writer.hpp"
 #include "keyfed/storage/sqlite/sqlite_storage.hpp"
 #include "keyfed/xmpp/scram.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 using namespace std::chrono_literals;
@@ -265,4 +265,4 @@ TEST_F(BatchWriterTest, RetentionDeletesExpiredMessagesPeriodically) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

@@ -1,5 +1,5 @@
 #pragma once
-// The archive's writer (docs/mam.md, "Writing off the delivery path"): the
+// An archive's writer (docs/mam.md, "Writing off the delivery path"): the
 // loop thread hands records over in O(1) and never waits for SQLite; one
 // thread commits them in batches, one transaction per batch, when a batch is
 // full or its oldest record has waited `delay`, and deletes expired messages
@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,7 +25,7 @@
 #include "keyfed/base/log.hpp"
 #include "keyfed/storage/stores.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 
 class BatchWriter {
  public:
@@ -37,6 +38,7 @@ class BatchWriter {
     std::chrono::hours retention{0};         // 0: keep forever
     std::chrono::seconds expireInterval{3600};
     std::size_t expireBatch = 5000;  // rows per delete transaction
+    std::string logName = "mam";     // the component its log lines name
   };
   // Totals since start (atomic snapshot).
   struct Stats {
@@ -51,7 +53,7 @@ class BatchWriter {
     std::uint64_t stalls = 0;    // waits that ran out: the writer is stalled
   };
 
-  BatchWriter(storage::ArchiveStore& store, const base::Clock& clock, Options options);
+  BatchWriter(storage::ArchiveSink& store, const base::Clock& clock, Options options);
   // stop()s.
   ~BatchWriter();
   BatchWriter(const BatchWriter&) = delete;
@@ -75,10 +77,10 @@ class BatchWriter {
   void commit(std::vector<storage::ArchiveRecord>& batch);  // without mutex_
   void expire();                                            // without mutex_
 
-  storage::ArchiveStore& store_;
+  storage::ArchiveSink& store_;
   const base::Clock& clock_;
   const Options options_;
-  base::Logger log_{"mam"};
+  base::Logger log_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_;      // the writer waits here
@@ -98,4 +100,4 @@ class BatchWriter {
   std::thread thread_;
 };
 
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive

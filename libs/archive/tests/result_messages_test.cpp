@@ -1,12 +1,12 @@
 // The result messages and <fin/> a query is answered with.
-#include "result_messages.hpp"
+#include "keyfed/archive/result_messages.hpp"
 
 #include <gtest/gtest.h>
 
+#include "keyfed/archive/namespaces.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
-#include "namespaces.hpp"
 
-namespace keyfed::modules::mam {
+namespace keyfed::archive {
 namespace {
 
 TEST(ResultMessagesTest, FinHoldsFirstLastAndCount) {
@@ -38,4 +38,4 @@ TEST(ResultMessagesTest, ForwardsAServerNamespacedMessageAsAClientOne) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::mam
+}  // namespace keyfed::archive
