@@ -4,6 +4,7 @@
 
 #include "c2s_module.hpp"
 #include "keyfed/base/hex.hpp"
+#include "keyfed/server/stream_limits.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
@@ -40,13 +41,7 @@ std::unique_ptr<StreamFraming> makeFraming(Framing framing, xml::StreamHandler& 
 }  // namespace
 
 xml::ParserLimits c2sParserLimits(const config::Config& config) {
-  xml::ParserLimits limits;
-  limits.maxStanzaBytes = config.limits.c2sStanzaSize;
-  limits.maxDepth = config.limits.xmlDepth;
-  limits.maxAttributes = config.limits.xmlAttributes;
-  limits.maxTextBytes = config.limits.xmlText;
-  limits.contentNamespaces = {std::string(ns::client)};
-  return limits;
+  return server::streamParserLimits(config, config.limits.c2sStanzaSize, ns::client);
 }
 
 C2sSession::C2sSession(C2sModule& owner, server::Server& server,

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "keyfed/server/server.hpp"
+#include "keyfed/server/stream_limits.hpp"
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "s2s_module.hpp"
@@ -21,13 +22,7 @@ std::span<const xml::Prefix> streamPrefixes() {
 }
 
 xml::ParserLimits parserLimits(const config::Config& config) {
-  xml::ParserLimits limits;
-  limits.maxStanzaBytes = config.limits.s2sStanzaSize;
-  limits.maxDepth = config.limits.xmlDepth;
-  limits.maxAttributes = config.limits.xmlAttributes;
-  limits.maxTextBytes = config.limits.xmlText;
-  limits.contentNamespaces = {std::string(ns::server)};
-  return limits;
+  return server::streamParserLimits(config, config.limits.s2sStanzaSize, ns::server);
 }
 
 }  // namespace
