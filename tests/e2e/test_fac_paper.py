@@ -78,11 +78,13 @@ class FacServers:
         return {"enabled": True, "policy_files": [str(self.out / p) for p in policies],
                 "default_validity": 3600}
 
-    def sign_credential(self, name: str, signer: str, text: str) -> Path:
-        """A credential written from `text` (with @Key@ placeholders), signed by `signer`."""
+    def sign_credential(self, name: str, signer: str, text: str, forge: bool = False) -> Path:
+        """A credential written from `text` (with @Key@ placeholders), signed by `signer`;
+        forge: the signer need not be the Authorizer (`keynote sign` without -v)."""
         unsigned = self.out / f"{name}.unsigned"
         unsigned.write_text(render(text, self.out / "keys").rstrip("\n") + "\n")
-        sig = subprocess.run([KEYNOTE, "sign", "-v", "sig-ed25519-sha512-hex:", str(unsigned),
+        check = [] if forge else ["-v"]
+        sig = subprocess.run([KEYNOTE, "sign", *check, "sig-ed25519-sha512-hex:", str(unsigned),
                               str(self.out / f"keys/{signer}.key")], capture_output=True,
                              text=True, timeout=30, check=True).stdout
         path = self.out / name
@@ -117,14 +119,14 @@ class FacServers:
 
     def target(self, port: int, routes: dict[str, tuple[str, int]],
                policies: tuple[str, ...] = ("whitelist.policy",),
-               s2s: dict | None = None) -> KeyfedServer:
+               s2s: dict | None = None, agent: dict | None = None) -> KeyfedServer:
         """target.test: closed by default ([s2s] default = "deny"), the agent decides."""
         return KeyfedServer(
             ("target.test",), host=T_HOST, listeners=("c2s", "s2s"), ports={"s2s": port},
             users={"carol@target.test": "pw-carol"},
             config={"s2s": s2s_section(level="trusted", default="deny", routes=routes,
                                        **(s2s or {})),
-                    "agent": self.agent_section(policies)})
+                    "agent": {**self.agent_section(policies), **(agent or {})}})
 
     def client(self, jid: str, server: KeyfedServer) -> Client:
         return Client(jid, f"pw-{jid.split('@')[0]}", address=(server.host, server.c2s_port),
@@ -242,6 +244,32 @@ class PaperWhitelist(FacServers, unittest.IsolatedAsyncioTestCase):
         for outcome in ("refused", "fac.replay", "fac.bad-signature"):
             self.assertIn(f'"outcome": "{outcome}"', outcomes)
         self.assertEqual(target.ctl_run("policy", "list").stdout.strip(), "")
+
+    async def test_stale_requests_and_credentials_signed_by_the_wrong_key_are_refused(self):
+        (port_t,), (port_a,) = free_ports(1, T_HOST), free_ports(1, A_HOST)
+        target = self.target(port_t, {"alice.test": (A_HOST, port_a)},
+                             agent={"timestamp_window": 2})
+        self.start(target)
+        held = self.request()
+        self.assertEqual(held.returncode, 0, held.stderr)
+        time.sleep(3.5)  # longer than the target's 2-s timestamp window
+        code, answer = self.submit(target, held.stdout)
+        self.assertEqual(code, 1, answer)
+        self.assertEqual(answer["error"]["code"], "fac.stale")
+        # TargetAdmin's credential for Alice as Mallory signed it: it grants nothing.
+        self.sign_credential("alice-by-mallory.cred", "Mallory",
+                             (ROOT / "examples/paper/templates/targetadmin-to-alice.cred").read_text(),
+                             forge=True)
+        forged = self.signed("KAlice", ["alice-by-mallory.cred"],
+                             {"App_domain": "XMPP", "Request_Type": "whitelist",
+                              "Server_IP_Address": A_HOST})
+        code, answer = self.submit(target, forged)
+        self.assertEqual(answer["status"], "refused", answer)
+        self.assertIn("signature", answer["explanation"])
+        self.assertEqual(target.ctl_run("policy", "list").stdout.strip(), "")
+        outcomes = target.ctl_run("audit", "--json").stdout
+        for outcome in ("fac.stale", "refused"):
+            self.assertIn(f'"outcome": "{outcome}"', outcomes)
 
     async def test_an_expired_grant_closes_the_live_stream(self):
         target, alice = self.start_pair()

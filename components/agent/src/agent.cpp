@@ -9,8 +9,8 @@
 #include <array>
 
 #include "attributes.hpp"
-#include "keyfed/net/event_loop.hpp"
 #include "keyfed/base/utf8.hpp"
+#include "keyfed/net/event_loop.hpp"
 #include "keynote/keys.hpp"
 #include "keynote_query.hpp"
 
@@ -134,8 +134,7 @@ Response Agent::handle(std::string_view requestJson, const Origin& origin) {
   auto parsed = parseRequest(requestJson);
   if (!parsed) {
     response.id = requestIdOf(requestJson);
-    const bool printable = requestJson.size() <= kMaxRequestBytes &&
-                           base::isUtf8(requestJson) &&
+    const bool printable = requestJson.size() <= kMaxRequestBytes && base::isUtf8(requestJson) &&
                            requestJson.find('\0') == std::string_view::npos;
     audit("request", response.id, "", origin.peer, "", 0,
           printable ? std::string(requestJson)
