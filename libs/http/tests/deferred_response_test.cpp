@@ -15,7 +15,6 @@ namespace keyfed::http {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Client;
 using testing::runUntil;
 
 class DeferredResponseTest : public ::testing::Test, public testing::LoopbackHttp {
@@ -104,7 +103,7 @@ TEST_F(DeferredResponseTest, PipelinedFloodBehindAHeldRequestCloses) {
   auto c = connect();
   c->stream->send(post("wait"));
   ASSERT_TRUE(runUntil(loop, [&] { return pending.has_value(); }));
-  c->stream->send(std::string(Limits{}.headerBytes + 32 * 1024, 'x'));
+  c->stream->send(std::string(Limits{}.headerBytes + std::size_t{32} * 1024, 'x'));
   ASSERT_TRUE(runUntil(loop, [&] { return c->closed; }));
   EXPECT_FALSE(pending->connected());
 }

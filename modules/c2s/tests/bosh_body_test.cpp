@@ -63,12 +63,14 @@ TEST(BoshBodyTest, ReadsPayloadsRestartAndTerminate) {
 }
 
 TEST(BoshBodyTest, RefusesWhatIsNotOneBody) {
-  for (const char* bad : {
+  const std::string twoBodies =
+      "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'/>"
+      "<body rid='2' xmlns='http://jabber.org/protocol/httpbind'/>";
+  for (const std::string& bad : std::initializer_list<std::string>{
            "",
            "<body rid='1' xmlns='urn:other'/>",
            "<bod rid='1' xmlns='http://jabber.org/protocol/httpbind'/>",
-           "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'/><body rid='2' "
-           "xmlns='http://jabber.org/protocol/httpbind'/>",
+           twoBodies,
            "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'>text<presence/></body>",
            "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'>",
            "junk<body rid='1' xmlns='http://jabber.org/protocol/httpbind'/>",
