@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "component_module.hpp"
@@ -162,6 +163,14 @@ class ComponentTest : public ::testing::Test {
     EXPECT_TRUE(!answer.empty() && answer[0].is("handshake", ns::component));
     return peer;
   }
+  // Runs the loop (the session's timer) for `duration` of real time.
+  void runFor(std::chrono::milliseconds duration) {
+    const auto end = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < end) {
+      t.poll();
+      std::this_thread::sleep_for(5ms);
+    }
+  }
   xml::Element discoInfoTo(std::string_view to) {
     xml::Element iq("iq", std::string(ns::client));
     iq.setAttr("type", "get").setAttr("id", "d1").setAttr("to", to);
@@ -291,6 +300,31 @@ TEST_F(ComponentTest, BadXmlEndsTheStreamWithItsError) {
       "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
       "xmlns:stream='http://etherx.jabber.org/streams' to='gw.example.test'>");
   EXPECT_EQ(Peer::streamError(other.read()), "invalid-namespace");
+}
+
+TEST_F(ComponentTest, NoHandshakeInTimeIsAConnectionTimeout) {
+  t.config.limits.authTimeout = 0s;
+  Peer peer = connect();
+  peer.open(kDomain);
+  runFor(100ms);
+  EXPECT_EQ(Peer::streamError(peer.read()), "connection-timeout");
+}
+
+// The idle deadline follows the fake clock; the timer that checks it runs in real time
+// (about once per timeout), so a one-second timeout keeps this test short.
+TEST_F(ComponentTest, WhitespaceKeepalivesKeepAnIdleStreamOpenSilenceEndsIt) {
+  t.config.limits.c2sIdleTimeout = 1s;
+  Peer gw = connected();
+  for (int i = 0; i < 5; ++i) {
+    t.clock.advance(400ms);
+    gw.write(" ");
+    runFor(300ms);
+  }
+  EXPECT_FALSE(gw.closed()) << "2 s of keepalives, never 1 s of silence";
+  t.clock.advance(2s);
+  runFor(1200ms);
+  EXPECT_EQ(Peer::streamError(gw.read()), "connection-timeout");
+  EXPECT_TRUE(gw.closed());
 }
 
 TEST_F(ComponentTest, TheServerListsTheComponentInItsItems) {
