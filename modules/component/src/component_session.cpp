@@ -146,10 +146,7 @@ void ComponentSession::onStreamClose() {
 void ComponentSession::end() {
   closing_ = true;
   timer_.cancel();
-  if (route_ != nullptr && route_->connected == this) {
-    route_->connected = nullptr;
-    owner_.log().info("component {} disconnected ({})", route_->entry.domain, remote_);
-  }
+  leaveRoute("disconnected");
   stream_->close();
 }
 
@@ -159,14 +156,18 @@ void ComponentSession::onClosed(std::string_view reason) {
   if (!closing_) {
     closing_ = true;
     timer_.cancel();
-    if (route_ != nullptr && route_->connected == this) {
-      route_->connected = nullptr;
-      owner_.log().info("component {} lost its connection ({}: {})", route_->entry.domain, remote_,
-                        reason);
-    }
+    owner_.log().debug("component connection from {} lost: {}", remote_, reason);
+    leaveRoute("lost its connection");
   }
   server_.untrackConnection();
   owner_.release(this);
+}
+
+// The domain is no longer routed here (stanzas for it bounce or are dropped).
+void ComponentSession::leaveRoute(std::string_view how) {
+  if (route_ == nullptr || route_->connected != this) return;
+  route_->connected = nullptr;
+  owner_.log().info("component {} {} ({})", route_->entry.domain, how, remote_);
 }
 
 // --- the stream header and the handshake ------------------------------------------------

@@ -59,6 +59,7 @@ class ComponentSession final : public server::Session,
   void write(const xml::Element& element, std::string_view defaultNs);
   void sendClose();
   void end();
+  void leaveRoute(std::string_view how);
   void armTimer();
   void onTimer();
   [[nodiscard]] std::chrono::seconds idleTimeout() const;
