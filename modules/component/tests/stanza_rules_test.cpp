@@ -75,7 +75,7 @@ TEST(StanzaRules, RoutedStanzasMoveToTheServerNamespaceWithTheirChildren) {
 
 TEST(StanzaRules, WhileDisconnectedRequestsAndMessagesBounceTheRestIsDropped) {
   auto stanza = [](std::string_view name, std::string_view type) {
-    xml::Element e(std::string(name), std::string(ns::client));
+    xml::Element e{std::string(name), std::string(ns::client)};
     if (!type.empty()) e.setAttr("type", std::string(type));
     return e;
   };
