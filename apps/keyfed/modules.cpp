@@ -3,6 +3,7 @@
 #include "keyfed/modules/blocking.hpp"
 #include "keyfed/modules/c2s.hpp"
 #include "keyfed/modules/carbons.hpp"
+#include "keyfed/modules/component.hpp"
 #include "keyfed/modules/csi.hpp"
 #include "keyfed/modules/disco.hpp"
 #include "keyfed/modules/extdisco.hpp"
@@ -47,6 +48,8 @@ AdminModules addBuiltinModules(server::Server& server) {
   server.addModule(modules::makePushModule());
   // XEP-0045 on its own component domain (docs/muc.md; off unless [muc] enabled).
   server.addModule(modules::makeMucModule());
+  // XEP-0114 external components on their own domains ([[component]], docs/components.md).
+  server.addModule(modules::makeComponentModule());
   // XEP-0163 PEP with XEP-0115 capabilities (docs/pep.md).
   server.addModule(modules::makePepModule());
   // XEP-0313 (docs/mam.md): its hooks' priorities place it around blocking, carbons and offline.

@@ -3,6 +3,7 @@
 #include "keyfed/agent/config.hpp"
 #include "keyfed/clearinghouse/config.hpp"
 #include "keyfed/modules/bosh_config.hpp"
+#include "keyfed/modules/component_config.hpp"
 #include "keyfed/modules/extdisco_config.hpp"
 #include "keyfed/modules/https_config.hpp"
 #include "keyfed/modules/mam_config.hpp"
@@ -29,6 +30,7 @@ config::SectionRegistry configSections() {
   (void)modules::registerBoshConfig(registry);
   (void)modules::registerUploadConfig(registry);
   (void)modules::registerExternalServicesConfig(registry);
+  (void)modules::registerComponentConfig(registry);
   (void)agent::registerAgentConfig(registry);
   (void)clearinghouse::registerClearinghouseConfig(registry);
   return registry;

@@ -156,8 +156,8 @@ bool validAddress(const std::string& address) {
 }
 
 void readListeners(TableReader& root, std::vector<Listener>& out) {
-  static const std::vector<std::string_view> types = {"c2s", "c2s_direct_tls", "s2s",
-                                                      "s2s_direct_tls", "https"};
+  static const std::vector<std::string_view> types = {
+      "c2s", "c2s_direct_tls", "s2s", "s2s_direct_tls", "https", "component"};
   std::map<std::pair<std::string, std::uint16_t>, std::string> bound;
   for (TableReader t : root.tables("listener", kMaxListeners)) {
     Listener l;

@@ -20,6 +20,7 @@ std::string_view toString(ListenerType type) {
     case ListenerType::s2s: return "s2s";
     case ListenerType::s2sDirectTls: return "s2s_direct_tls";
     case ListenerType::https: return "https";
+    case ListenerType::component: return "component";
   }
   return "unknown";
 }
@@ -31,6 +32,7 @@ std::uint16_t defaultPort(ListenerType type) {
     case ListenerType::s2s: return 5269;
     case ListenerType::s2sDirectTls: return 5270;
     case ListenerType::https: return 5443;
+    case ListenerType::component: return 5347;  // Prosody's and ejabberd's component port
   }
   return 0;
 }
@@ -111,6 +113,14 @@ LoadOutcome parseConfigText(std::string_view text, const std::filesystem::path& 
     } catch (const std::exception& e) {
       // A section parser is code, not input; still, never let it escape the loader.
       section.error("", "config.internal", std::string("section parser failed: ") + e.what());
+    }
+  }
+  for (const auto& [name, array] : registry.arrayParsers()) {
+    std::vector<TableReader> entries = rootReader.tables(name, array.maxEntries);
+    try {
+      config.sections.emplace(name, array.parse(entries, config));
+    } catch (const std::exception& e) {
+      rootReader.error(name, "config.internal", std::string("section parser failed: ") + e.what());
     }
   }
   ctx.finish();

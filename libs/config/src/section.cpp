@@ -309,7 +309,7 @@ const std::vector<std::string_view>& builtinSections() {
   return names;
 }
 
-base::Result<void> SectionRegistry::add(std::string name, SectionParser parser) {
+base::Result<void> SectionRegistry::checkNewName(const std::string& name, bool hasParser) const {
   const bool valid =
       !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -322,11 +322,23 @@ base::Result<void> SectionRegistry::add(std::string name, SectionParser parser) 
   if (std::find(builtins.begin(), builtins.end(), name) != builtins.end()) {
     return base::fail("config.registry", "section [" + name + "] is read by the loader itself");
   }
-  if (!parser) return base::fail("config.registry", "section [" + name + "] has no parser");
-  if (parsers_.count(name) != 0) {
+  if (!hasParser) return base::fail("config.registry", "section [" + name + "] has no parser");
+  if (parsers_.count(name) != 0 || arrayParsers_.count(name) != 0) {
     return base::fail("config.registry", "section [" + name + "] is registered twice");
   }
+  return {};
+}
+
+base::Result<void> SectionRegistry::add(std::string name, SectionParser parser) {
+  if (auto ok = checkNewName(name, static_cast<bool>(parser)); !ok) return ok;
   parsers_.emplace(std::move(name), std::move(parser));
+  return {};
+}
+
+base::Result<void> SectionRegistry::addArray(std::string name, ArraySectionParser parser,
+                                             std::size_t maxEntries) {
+  if (auto ok = checkNewName(name, static_cast<bool>(parser)); !ok) return ok;
+  arrayParsers_.emplace(std::move(name), ArrayParser{std::move(parser), maxEntries});
   return {};
 }
 

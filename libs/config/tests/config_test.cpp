@@ -181,6 +181,15 @@ address = "0.0.0.0"
   EXPECT_EQ(c.findHost("example.com"), nullptr);
 }
 
+TEST(ConfigValues, ComponentListenerDefaultsToTheComponentPort) {
+  Config c = parseOk(std::string(kMinimal) + "[[listener]]\ntype = \"component\"\n");
+  ASSERT_EQ(c.listeners.size(), 2U);
+  EXPECT_EQ(c.listeners[1].type, ListenerType::component);
+  EXPECT_EQ(c.listeners[1].address, "127.0.0.1");
+  EXPECT_EQ(c.listeners[1].port, 5347);
+  EXPECT_EQ(toString(ListenerType::component), "component");
+}
+
 TEST(ConfigPaths, RelativePathsFollowTheFileAndStorageFollowsDataDir) {
   Config c = parseOk(std::string(R"(
 [server]

@@ -143,5 +143,79 @@ TEST(ConfigSections, RegistryRefusesBadNames) {
   EXPECT_EQ(reg.find("mam"), nullptr);
 }
 
+// [[gateway]] entries, checked against the virtual hosts the loader read first.
+SectionRegistry gatewayRegistry() {
+  SectionRegistry reg;
+  auto added = reg.addArray(
+      "gateway",
+      [](std::vector<TableReader>& entries, const Config& config) -> std::any {
+        std::vector<std::string> domains;
+        for (TableReader& e : entries) {
+          auto domain = e.string("domain", "");
+          if (config.findHost(domain) != nullptr) {
+            e.error("domain", "config.duplicate", "is a virtual host");
+          }
+          domains.push_back(std::move(domain));
+        }
+        return domains;
+      },
+      2);
+  EXPECT_TRUE(added.has_value());
+  return reg;
+}
+
+TEST(ConfigSections, ArrayEntriesAreParsedWithTheLoadersSectionsAtHand) {
+  auto r = loadConfigFromString(std::string(kBase) + R"(
+[[gateway]]
+domain = "irc.example.org"
+[[gateway]]
+domain = "sms.example.org"
+)",
+                                "/etc/k.toml", gatewayRegistry());
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  const auto* domains = r->section<std::vector<std::string>>("gateway");
+  ASSERT_NE(domains, nullptr);
+  EXPECT_EQ(*domains, (std::vector<std::string>{"irc.example.org", "sms.example.org"}));
+
+  auto absent = loadConfigFromString(kBase, "/etc/k.toml", gatewayRegistry());
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_TRUE(absent->section<std::vector<std::string>>("gateway")->empty());
+}
+
+TEST(ConfigSections, ArrayEntryProblemsNameTheEntry) {
+  auto outcome = parseConfigText(std::string(kBase) + R"(
+[[gateway]]
+domain = "irc.example.org"
+[[gateway]]
+domain = "example.org"
+)",
+                                 "/etc/k.toml", gatewayRegistry());
+  ASSERT_EQ(outcome.problems.size(), 1U);
+  EXPECT_EQ(outcome.problems[0].format(), "/etc/k.toml:10:10: gateway[1].domain: is a virtual host");
+}
+
+TEST(ConfigSections, ArrayWithTooManyEntriesOrOfTheWrongTypeIsRefused) {
+  auto tooMany = parseConfigText(std::string(kBase) + "[[gateway]]\n[[gateway]]\n[[gateway]]\n",
+                                 "/etc/k.toml", gatewayRegistry());
+  ASSERT_EQ(tooMany.problems.size(), 1U);
+  EXPECT_EQ(tooMany.problems[0].code, "config.range");
+  auto table = parseConfigText(std::string(kBase) + "[gateway]\ndomain = \"a.example\"\n",
+                               "/etc/k.toml", gatewayRegistry());
+  ASSERT_EQ(table.problems.size(), 1U);
+  EXPECT_EQ(table.problems[0].key, "gateway");
+}
+
+TEST(ConfigSections, ArrayNamesShareTheSectionNamespace) {
+  SectionRegistry reg;
+  auto table = [](TableReader&) -> std::any { return 0; };
+  auto array = [](std::vector<TableReader>&, const Config&) -> std::any { return 0; };
+  EXPECT_FALSE(reg.addArray("listener", array).has_value());  // built in
+  EXPECT_TRUE(reg.add("gateway", table).has_value());
+  EXPECT_FALSE(reg.addArray("gateway", array).has_value());
+  EXPECT_TRUE(reg.addArray("bridge", array).has_value());
+  EXPECT_FALSE(reg.add("bridge", table).has_value());
+  EXPECT_FALSE(reg.addArray("relay", nullptr).has_value());
+}
+
 }  // namespace
 }  // namespace keyfed::config

@@ -24,8 +24,8 @@ C2sModule::~C2sModule() {
 base::Result<void> C2sModule::load(server::Server& server) {
   server_ = &server;
   const auto& config = server.config();
-  throttle_ =
-      std::make_unique<AuthThrottle>(config.limits.authFailures, config.limits.authFailureWindow);
+  throttle_ = std::make_unique<server::AuthThrottle>(config.limits.authFailures,
+                                                     config.limits.authFailureWindow);
 
   // RFC 3921 session establishment is a no-op today (RFC 6121 Appendix E), but
   // older clients still send it and expect a result.

@@ -7,12 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "auth_throttle.hpp"
 #include "bosh_session.hpp"
 #include "c2s_session.hpp"
 #include "keyfed/http/router.hpp"
 #include "keyfed/modules/websocket_config.hpp"
 #include "keyfed/net/listener.hpp"
+#include "keyfed/server/auth_throttle.hpp"
 #include "keyfed/server/module.hpp"
 #include "keyfed/server/server.hpp"
 
@@ -34,7 +34,7 @@ class C2sModule final : public server::Module {
   // Called by a session once its stream is closed; destroys it after the
   // current handler returns.
   void release(C2sSession* session);
-  AuthThrottle& throttle() { return *throttle_; }
+  server::AuthThrottle& throttle() { return *throttle_; }
   const base::Logger& log() const { return log_; }
   [[nodiscard]] std::size_t sessionCount() const { return sessions_.size(); }
 
@@ -57,7 +57,7 @@ class C2sModule final : public server::Module {
   // Before the sessions: a BOSH session's stream unregisters itself when its session goes.
   std::unique_ptr<BoshSessions> bosh_;  // set when [bosh] is enabled on an https listener
   std::unordered_map<C2sSession*, std::unique_ptr<C2sSession>> sessions_;
-  std::unique_ptr<AuthThrottle> throttle_;
+  std::unique_ptr<server::AuthThrottle> throttle_;
   base::Logger log_{"c2s"};
 };
 

@@ -140,21 +140,25 @@ class Client(slixmpp.ClientXMPP):
         # end of that sequence is a failed login.
         failures = LOGIN_FAILURES if self.forced_mechanism else tuple(
             f for f in LOGIN_FAILURES if f != "failed_auth")
-        waiters = ("session_start",) + failures
-        try:
-            name, data = await self.wait_any(waiters, timeout=timeout)
-        except EventTimeout as exc:
-            self.drop()
-            raise LoginError("timeout", f"no session within {timeout} s") from exc
-        if name != "session_start":
-            self.drop()
-            raise LoginError(name, data)
+        await self.wait_session_start(failures, timeout)
         if roster:
             await self.get_roster(timeout=timeout)
         if presence:
             self.send_presence()
             await self.sync(timeout)
         return self
+
+    async def wait_session_start(self, failures: tuple[str, ...], timeout: float) -> None:
+        """Waits for session_start; drops the connection and raises LoginError naming the
+        event when one of ``failures`` (or nothing) comes first."""
+        try:
+            name, data = await self.wait_any(("session_start",) + failures, timeout=timeout)
+        except EventTimeout as exc:
+            self.drop()
+            raise LoginError("timeout", f"no session within {timeout} s") from exc
+        if name != "session_start":
+            self.drop()
+            raise LoginError(name, data)
 
     async def sync(self, timeout: float = TIMEOUT) -> None:
         """A round trip to the server (XEP-0199 ping): a session's stanzas are processed in

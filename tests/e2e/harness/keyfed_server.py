@@ -17,7 +17,7 @@ from . import toml_writer
 from .process import ServerError, ServerProcess, assign_ports, tail
 from .test_ca import TestCA, shared_ca
 
-LISTENER_TYPES = ("c2s", "c2s_direct_tls", "s2s", "s2s_direct_tls", "https")
+LISTENER_TYPES = ("c2s", "c2s_direct_tls", "s2s", "s2s_direct_tls", "https", "component")
 
 
 def keyfed_binary() -> str:

@@ -81,9 +81,11 @@ struct VirtualHost {
   }
 };
 
-enum class ListenerType { c2s, c2sDirectTls, s2s, s2sDirectTls, https };
+// component: XEP-0114 external components (modules/component, docs/components.md).
+enum class ListenerType { c2s, c2sDirectTls, s2s, s2sDirectTls, https, component };
 
-// "c2s", "c2s_direct_tls", "s2s", "s2s_direct_tls", "https": the names used in the file.
+// "c2s", "c2s_direct_tls", "s2s", "s2s_direct_tls", "https", "component": the
+// names used in the file.
 std::string_view toString(ListenerType type);
 // Port used when a [[listener]] has no `port`.
 std::uint16_t defaultPort(ListenerType type);

@@ -46,6 +46,8 @@ struct Problem {
   std::string format() const;
 };
 
+struct Config;
+
 namespace detail {
 struct ReaderState;
 }
@@ -104,16 +106,38 @@ class TableReader {
 // in Config::sections under the section's name.
 using SectionParser = std::function<std::any(TableReader&)>;
 
+// Parses a top-level array of tables ([[component]] entries), one reader per
+// entry. Called after the loader's own sections, so `config` already holds the
+// virtual hosts and listeners an entry may be checked against; always called,
+// with no entries when the array is absent. The result is stored like a
+// section's.
+using ArraySectionParser =
+    std::function<std::any(std::vector<TableReader>& entries, const Config& config)>;
+
 class SectionRegistry {
  public:
   // Fails ("config.registry") for built-in section names, invalid names and
-  // names registered twice.
+  // names registered twice (as a section or as an array).
   base::Result<void> add(std::string name, SectionParser parser);
+  // An array of at most `maxEntries` tables (more is a config.range problem).
+  base::Result<void> addArray(std::string name, ArraySectionParser parser,
+                              std::size_t maxEntries = 1000);
   const SectionParser* find(std::string_view name) const;
   const std::map<std::string, SectionParser, std::less<>>& parsers() const { return parsers_; }
 
+  struct ArrayParser {
+    ArraySectionParser parse;
+    std::size_t maxEntries;
+  };
+  const std::map<std::string, ArrayParser, std::less<>>& arrayParsers() const {
+    return arrayParsers_;
+  }
+
  private:
+  base::Result<void> checkNewName(const std::string& name, bool hasParser) const;
+
   std::map<std::string, SectionParser, std::less<>> parsers_;
+  std::map<std::string, ArrayParser, std::less<>> arrayParsers_;
 };
 
 // Sections read by the loader itself.

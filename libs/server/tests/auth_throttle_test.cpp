@@ -1,8 +1,8 @@
-#include "../src/auth_throttle.hpp"
+#include "keyfed/server/auth_throttle.hpp"
 
 #include <gtest/gtest.h>
 
-namespace keyfed::modules::c2s {
+namespace keyfed::server {
 namespace {
 
 using namespace std::chrono_literals;
@@ -39,4 +39,4 @@ TEST(AuthThrottle, MemoryStaysBoundedUnderAnAddressFlood) {
 }
 
 }  // namespace
-}  // namespace keyfed::modules::c2s
+}  // namespace keyfed::server

@@ -1,8 +1,9 @@
 #pragma once
-// Failed authentications per remote address in a sliding window. Once an
-// address has `maxFailures` failures inside `window`, further attempts from it
-// fail at once (temporary-auth-failure) until old failures age out, so a
-// password guesser gets a handful of tries per window whatever it does.
+// Failed authentications per remote address in a sliding window (c2s SASL,
+// XEP-0114 component handshakes). Once an address has `maxFailures` failures
+// inside `window`, further attempts from it fail at once until old failures
+// age out, so a password guesser gets a handful of tries per window whatever
+// it does.
 // Memory is bounded: at most kMaxAddresses addresses are remembered.
 
 #include <chrono>
@@ -13,7 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace keyfed::modules::c2s {
+namespace keyfed::server {
 
 class AuthThrottle {
  public:
@@ -37,4 +38,4 @@ class AuthThrottle {
   Time lastSweep_{};
 };
 
-}  // namespace keyfed::modules::c2s
+}  // namespace keyfed::server

@@ -1,6 +1,6 @@
-#include "auth_throttle.hpp"
+#include "keyfed/server/auth_throttle.hpp"
 
-namespace keyfed::modules::c2s {
+namespace keyfed::server {
 
 void AuthThrottle::prune(std::deque<Time>& times, Time now) const {
   while (!times.empty() && now - times.front() >= window_) times.pop_front();
@@ -41,4 +41,4 @@ void AuthThrottle::evictExpired(Time now) {
   }
 }
 
-}  // namespace keyfed::modules::c2s
+}  // namespace keyfed::server
