@@ -1,8 +1,11 @@
 """XEP-0163 PEP end to end with slixmpp (xep_0060, xep_0115, xep_0163, xep_0084): notifications
 follow presence subscriptions and entity capabilities (+notify), a contact coming online gets the
 last item, OMEMO-style publish-options (access_model=open) let a stranger read the device list,
-XEP-0402 bookmarks (whitelist) stay the owner's, retractions are notified. slixmpp 1.8 has no
-xep_0402 plugin: the bookmark is published as XEP-0402 section 4 prescribes, with xep_0060."""
+XEP-0402 bookmarks (whitelist) stay the owner's, retractions are notified. Explicit XEP-0060
+subscriptions: a contact subscribed to a node nobody has +notify for gets its notifications, a
+stranger may not subscribe to a presence node, the roster access model follows the owner's roster
+groups, unsubscribing stops notifications. slixmpp 1.8 has no xep_0402 plugin: the bookmark is
+published as XEP-0402 section 4 prescribes, with xep_0060."""
 
 import asyncio
 import unittest
@@ -20,6 +23,8 @@ NS_PUBSUB = "http://jabber.org/protocol/pubsub"
 AVATAR_METADATA = "urn:xmpp:avatar:metadata"
 DEVICELIST = "eu.siacs.conversations.axolotl.devicelist"
 BOOKMARKS = "urn:xmpp:bookmarks:1"
+# A node no client announces +notify for: only explicit subscribers hear about it.
+STATUS = "urn:example:pepsubs:status"
 
 
 class Events:
@@ -175,6 +180,85 @@ class Pep(ServerTestCase):
         result = await self.bob.plugin["xep_0060"].get_items(self.alice_jid, AVATAR_METADATA,
                                                              timeout=TIMEOUT)
         self.assertEqual(list(result.xml.iter(f"{{{NS_PUBSUB}}}item")), [])
+
+    async def publish_status(self, item_id: str, **options: str) -> None:
+        payload = ET.fromstring(f"<status xmlns='{STATUS}'>{item_id}</status>")
+        await self.phone.plugin["xep_0060"].publish(
+            None, STATUS, id=item_id, payload=payload,
+            options=publish_options(self.phone, **options) if options else None, timeout=TIMEOUT)
+
+    async def assert_not_told(self, events: Events, client, node: str, item_id: str) -> None:
+        await client.sync()
+        await asyncio.sleep(0.5)
+        self.assertNotIn(item_id, [i["id"] for m in events.seen(node)
+                                   for i in m["pubsub_event"]["items"]])
+
+    async def test_an_explicit_subscriber_is_notified_without_notify(self):
+        await self.publish_status("s1")
+        await self.bob.sync()
+        self.assertEqual(self.bob_events.seen(STATUS), [], "no +notify, no subscription: nothing")
+        result = await self.bob.plugin["xep_0060"].subscribe(self.alice_jid, STATUS,
+                                                             timeout=TIMEOUT)
+        self.assertEqual(result["pubsub"]["subscription"]["subscription"], "subscribed")
+        self.assertEqual(str(result["pubsub"]["subscription"]["jid"]), self.bob_jid)
+        # XEP-0060 6.1.7: the last item follows the subscription.
+        await self.bob_events.wait_for("publish", STATUS, "s1")
+        await self.publish_status("s2")
+        message = await self.bob_events.wait_for("publish", STATUS, "s2")
+        self.assertEqual(str(message["from"]), self.alice_jid)
+        mine = await self.bob.plugin["xep_0060"].get_subscriptions(self.alice_jid,
+                                                                   timeout=TIMEOUT)
+        self.assertEqual([(s.get("node"), s.get("jid")) for s in
+                          mine.xml.iter(f"{{{NS_PUBSUB}}}subscription")],
+                         [(STATUS, self.bob_jid)])
+        owners_view = await self.phone.plugin["xep_0060"].get_node_subscriptions(
+            self.alice_jid, STATUS, timeout=TIMEOUT)
+        self.assertEqual([s.get("jid") for s in owners_view.xml.iter(
+            "{http://jabber.org/protocol/pubsub#owner}subscription")], [self.bob_jid])
+
+    async def test_a_stranger_may_not_subscribe_to_a_presence_node(self):
+        await self.publish_status("s1")
+        with self.assertRaises(IqError) as refused:
+            await self.carol.plugin["xep_0060"].subscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        self.assertEqual(refused.exception.condition, "not-authorized")
+        self.assertIsNotNone(refused.exception.iq.xml.find(
+            ".//{http://jabber.org/protocol/pubsub#errors}presence-subscription-required"))
+        await self.publish_status("s2")
+        await self.assert_not_told(self.carol_events, self.carol, STATUS, "s2")
+
+    async def test_the_roster_access_model_follows_the_owners_groups(self):
+        await self.phone.roster_set(self.bob_jid, groups=("Friends",))
+        await self.publish_status("s1", access_model="roster", roster_groups_allowed="Friends")
+        items = await self.bob.plugin["xep_0060"].get_items(self.alice_jid, STATUS,
+                                                            timeout=TIMEOUT)
+        self.assertEqual([i.get("id") for i in items.xml.iter(f"{{{NS_PUBSUB}}}item")], ["s1"])
+        await self.bob.plugin["xep_0060"].subscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        await self.publish_status("s2")
+        await self.bob_events.wait_for("publish", STATUS, "s2")
+
+        # Bob moves to another group: refused, and his subscription no longer carries news.
+        await self.phone.roster_set(self.bob_jid, groups=("Work",))
+        with self.assertRaises(IqError) as refused:
+            await self.bob.plugin["xep_0060"].get_items(self.alice_jid, STATUS, timeout=TIMEOUT)
+        self.assertEqual(refused.exception.condition, "not-authorized")
+        self.assertIsNotNone(refused.exception.iq.xml.find(
+            ".//{http://jabber.org/protocol/pubsub#errors}not-in-roster-group"))
+        with self.assertRaises(IqError):
+            await self.bob.plugin["xep_0060"].subscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        await self.publish_status("s3")
+        await self.assert_not_told(self.bob_events, self.bob, STATUS, "s3")
+
+    async def test_unsubscribe_stops_notifications(self):
+        await self.publish_status("s1")
+        await self.bob.plugin["xep_0060"].subscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        await self.publish_status("s2")
+        await self.bob_events.wait_for("publish", STATUS, "s2")
+        await self.bob.plugin["xep_0060"].unsubscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        await self.publish_status("s3")
+        await self.assert_not_told(self.bob_events, self.bob, STATUS, "s3")
+        with self.assertRaises(IqError) as refused:
+            await self.bob.plugin["xep_0060"].unsubscribe(self.alice_jid, STATUS, timeout=TIMEOUT)
+        self.assertEqual(refused.exception.condition, "unexpected-request")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ namespace keyfed::modules::pep {
 namespace {
 
 constexpr std::size_t kMaxFields = 64;
+constexpr std::size_t kMaxValues = 64;
 
 base::Failure formError(std::string message) {
   return base::fail("pep.form", std::move(message));
@@ -25,7 +26,12 @@ base::Result<std::vector<FormField>> readSubmittedForm(const xml::Element& x,
   for (const xml::Element& field : x.children("field", xmpp::ns::dataForms)) {
     const std::string_view var = field.attr("var");
     if (var.empty()) return formError("a field without 'var'");
-    const std::string value = field.childText("value", xmpp::ns::dataForms);
+    std::vector<std::string> values;
+    for (const xml::Element& v : field.children("value", xmpp::ns::dataForms)) {
+      if (values.size() == kMaxValues) return formError("too many values");
+      values.push_back(v.text());
+    }
+    std::string value = values.empty() ? std::string() : values.front();
     if (var == "FORM_TYPE") {
       if (value != formType) return formError("the form is not " + std::string(formType));
       typed = true;
@@ -35,7 +41,7 @@ base::Result<std::vector<FormField>> readSubmittedForm(const xml::Element& x,
     const bool repeated =
         std::any_of(fields.begin(), fields.end(), [&](const FormField& f) { return f.var == var; });
     if (repeated) return formError("the field " + std::string(var) + " appears twice");
-    fields.push_back(FormField{std::string(var), value});
+    fields.push_back(FormField{std::string(var), std::move(value), std::move(values)});
   }
   if (!typed) return formError("the form has no FORM_TYPE");
   return fields;
@@ -57,6 +63,14 @@ void addFormField(xml::Element& form, std::string_view var, std::string_view typ
   for (std::string_view option : options) {
     field.addChild("option", ns).addChild("value", ns).addText(option);
   }
+}
+
+void addMultiField(xml::Element& form, std::string_view var,
+                   const std::vector<std::string>& values) {
+  const std::string ns(xmpp::ns::dataForms);
+  auto& field = form.addChild("field", ns);
+  field.setAttr("var", var).setAttr("type", "list-multi");
+  for (const std::string& value : values) field.addChild("value", ns).addText(value);
 }
 
 }  // namespace keyfed::modules::pep

@@ -3,9 +3,13 @@
 // resources and the available resources of contacts with a presence
 // subscription to the owner ('from' or 'both'), each only when its entity
 // capabilities ask for '<node>+notify', and only when the node's access model
-// lets it read the node (whitelist: the owner alone).
+// lets it read the node (whitelist: the owner alone). Besides them, the
+// node's explicit subscribers (XEP-0060 6.1) that may still read it; each
+// JID hears once.
 
+#include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "caps_directory.hpp"
 #include "keyfed/server/server.hpp"
@@ -14,9 +18,9 @@
 
 namespace keyfed::modules::pep {
 
-// The requester's relation to the account `owner` (a bare JID): from the
+// The requester `jid` as the account `owner` (a bare JID) sees it: from the
 // account's roster. A storage failure counts as stranger.
-Relation relationOf(server::Server& server, const xmpp::Jid& owner, std::string_view requester);
+Requester requesterOf(server::Server& server, const xmpp::Jid& owner, std::string_view jid);
 
 class Delivery {
  public:
@@ -32,9 +36,22 @@ class Delivery {
   // items of its own account and of the local accounts it has a presence
   // subscription to.
   void sendLastItemsToLocal(const server::ClientSession& session);
+  // One event from `owner` to one recipient, as a headline message.
+  void send(const xmpp::Jid& owner, std::string_view to, const xml::Element& event);
 
  private:
-  void send(const xmpp::Jid& owner, std::string_view to, const xml::Element& event);
+  // The JIDs notified so far, and the bare JIDs of the full ones among them.
+  struct Notified {
+    std::unordered_set<std::string> jids;
+    std::unordered_set<std::string> bares;
+  };
+  void sendOnce(const xmpp::Jid& owner, std::string_view to, const xml::Element& event,
+                Notified& notified);
+  void notifyContacts(const xmpp::Jid& owner, const Notification& notification,
+                      const storage::Roster& roster, Notified& notified);
+  void notifySubscribers(const xmpp::Jid& owner, const Notification& notification,
+                         const std::vector<storage::PepSubscription>& subscriptions,
+                         const storage::Roster* roster, Notified& notified);
 
   server::Server& server_;
   PubsubService& service_;

@@ -14,6 +14,10 @@ base::Result<void> registerPepConfig(config::SectionRegistry& registry) {
     c.maxItemsPerNode = size("max_items_per_node", c.maxItemsPerNode, 1, 10000);
     c.maxNodesPerAccount = size("max_nodes_per_account", c.maxNodesPerAccount, 1, 10000);
     c.capsCacheSize = size("caps_cache_size", c.capsCacheSize, 16, 1000000);
+    c.maxSubscriptionsPerNode =
+        size("max_subscriptions_per_node", c.maxSubscriptionsPerNode, 1, 100000);
+    c.maxSubscriptionsPerAccount =
+        size("max_subscriptions_per_account", c.maxSubscriptionsPerAccount, 1, 1000000);
     return c;
   });
 }

@@ -28,11 +28,14 @@ using server::StanzaEvent;
 constexpr int kWatchPriority = 10;
 
 // What the account's bare JID answers to disco#info (XEP-0163 section 6.1).
+// clang-format off
 constexpr std::string_view kPubsubFeatures[] = {
-    "access-open",      "access-presence", "access-whitelist", "auto-create",   "config-node",
-    "create-nodes",     "delete-items",    "delete-nodes",     "item-ids",      "last-published",
-    "persistent-items", "publish",         "publish-options",  "retract-items", "retrieve-items",
+    "access-open", "access-presence", "access-roster", "access-whitelist", "auto-create",
+    "config-node", "create-nodes", "delete-items", "delete-nodes", "item-ids", "last-published",
+    "persistent-items", "publish", "publish-options", "retract-items", "retrieve-affiliations",
+    "retrieve-items", "retrieve-subscriptions", "subscribe",
 };
+// clang-format on
 
 class PepModule final : public server::Module {
  public:
@@ -92,9 +95,10 @@ class PepModule final : public server::Module {
   bool handleRequest(StanzaEvent& e) {
     // iq-*/self: no 'to', or the sender's own bare JID.
     const xmpp::Jid owner = e.to.valid() ? e.to.bare() : e.from.bare();
-    const Relation relation = relationOf(*server_, owner, e.from.full());
-    Outcome outcome = service_->handle(e.stanza, owner, relation);
+    Outcome outcome =
+        service_->handle(e.stanza, owner, requesterOf(*server_, owner, e.from.full()));
     server_->route(std::move(outcome.reply));
+    if (outcome.lastItem) delivery_->send(owner, outcome.lastItem->to, outcome.lastItem->event);
     if (outcome.notification) delivery_->notify(owner, *outcome.notification);
     return true;
   }
@@ -140,7 +144,7 @@ class PepModule final : public server::Module {
     }
     if (!type.empty()) return false;
     auto caps = readCaps(e.stanza);
-    if (!caps || relationOf(*server_, owner, jid) != Relation::subscriber) return false;
+    if (!caps || requesterOf(*server_, owner, jid).relation != Relation::subscriber) return false;
     const bool fresh = book_.add(owner.bareView(), jid);
     switch (caps_->announce(jid, *caps)) {
       case CapsDirectory::Change::unchanged:

@@ -1,4 +1,5 @@
 // The owner's requests (pubsub#owner): node configuration and deletion.
+// Subscriptions and affiliations: pubsub_subscriptions.cpp.
 #include <limits>
 
 #include "data_form.hpp"
@@ -36,7 +37,7 @@ Outcome PubsubService::configure(const xml::Element& iq, const xml::Element& req
   }
   NodeConfig config = named->config;
   for (const auto& f : *fields) {
-    if (auto r = applyField(config, f.var, f.value, limits_.maxItemsPerNode); !r) {
+    if (auto r = applyField(config, f, limits_.maxItemsPerNode); !r) {
       return {pubsubRefusal(iq, StanzaErrorCondition::notAcceptable, {}, r.error().message), {}};
     }
   }
@@ -57,6 +58,9 @@ Outcome PubsubService::deleteNode(const xml::Element& iq, const xml::Element& re
   auto named = existingNode(iq, request, owner, refusal);
   if (!named) return {std::move(refusal), {}};
   const std::string& node = named->name;
+  // The subscriptions go with the node: read them first, to tell them.
+  auto subscriptions = store_.subscriptions(owner.node(), owner.domain(), node);
+  if (!subscriptions) return {storageRefusal(iq, subscriptions.error()), {}};
   auto removed = store_.removeNode(owner.node(), owner.domain(), node);
   if (!removed) return {storageRefusal(iq, removed.error()), {}};
   if (!*removed) return {pubsubRefusal(iq, StanzaErrorCondition::itemNotFound), {}};
@@ -64,6 +68,7 @@ Outcome PubsubService::deleteNode(const xml::Element& iq, const xml::Element& re
   Notification notification{node, named->config,
                             xml::Element("event", std::string(xmpp::ns::pubsubEvent))};
   notification.event.addChild("delete", std::string(xmpp::ns::pubsubEvent)).setAttr("node", node);
+  notification.formerSubscriptions = std::move(*subscriptions);
   return {xmpp::makeIqResult(iq), std::move(notification)};
 }
 

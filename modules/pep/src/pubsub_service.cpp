@@ -1,6 +1,6 @@
 // Requests of the publisher and of readers: publish (with publish-options),
 // retrieve items, retract, create. The owner's configure and delete are in
-// pubsub_owner.cpp.
+// pubsub_owner.cpp, subscriptions and affiliations in pubsub_subscriptions.cpp.
 #include "pubsub_service.hpp"
 
 #include <algorithm>
@@ -37,13 +37,43 @@ const xml::Element* only(const xml::Element& parent, std::string_view name) {
 
 }  // namespace
 
-bool mayRetrieve(AccessModel model, Relation relation) {
-  switch (model) {
+bool mayRetrieve(const NodeConfig& config, Relation relation,
+                 const std::vector<std::string>& groups) {
+  if (relation == Relation::owner) return true;
+  switch (config.accessModel) {
     case AccessModel::open: return true;
-    case AccessModel::presence: return relation != Relation::stranger;
+    case AccessModel::presence: return relation == Relation::subscriber;
+    case AccessModel::roster: {
+      // Both sorted: any group in common.
+      const auto& allowed = config.rosterGroupsAllowed;
+      auto a = allowed.begin();
+      auto g = groups.begin();
+      while (a != allowed.end() && g != groups.end()) {
+        if (*a == *g) return true;
+        if (*a < *g) {
+          ++a;
+        } else {
+          ++g;
+        }
+      }
+      return false;
+    }
     case AccessModel::whitelist: break;
   }
-  return relation == Relation::owner;
+  return false;
+}
+
+xml::Element accessRefusal(const xml::Element& iq, AccessModel model) {
+  switch (model) {
+    case AccessModel::presence:
+      return pubsubRefusal(iq, StanzaErrorCondition::notAuthorized,
+                           "presence-subscription-required");
+    case AccessModel::roster:
+      return pubsubRefusal(iq, StanzaErrorCondition::notAuthorized, "not-in-roster-group");
+    case AccessModel::open:
+    case AccessModel::whitelist: break;
+  }
+  return pubsubRefusal(iq, StanzaErrorCondition::notAllowed, "closed-node");
 }
 
 xml::Element makeItemsEvent(std::string_view node) {
@@ -55,7 +85,9 @@ xml::Element makeItemsEvent(std::string_view node) {
 PubsubService::PubsubService(storage::PepStore& store, const PepConfig& limits)
     : store_(store), limits_(limits), ids_(std::random_device{}()) {}
 
-Outcome PubsubService::handle(const xml::Element& iq, const xmpp::Jid& owner, Relation relation) {
+Outcome PubsubService::handle(const xml::Element& iq, const xmpp::Jid& owner,
+                              const Requester& requester) {
+  const Relation relation = requester.relation;
   const xml::Element* pubsub = xmpp::iqPayload(iq);
   const bool set = xmpp::stanzaType(iq) == "set";
   if (pubsub == nullptr || pubsub->childCount() == 0) {
@@ -67,15 +99,20 @@ Outcome PubsubService::handle(const xml::Element& iq, const xmpp::Jid& owner, Re
       return {pubsubRefusal(iq, StanzaErrorCondition::forbidden), {}};
     if (op.name() == "configure") return configure(iq, op, owner);
     if (set && op.name() == "delete") return deleteNode(iq, op, owner);
-    return {unsupportedFeature(iq, op.name()), {}};
+    if (!set && op.name() == "subscriptions") return nodeSubscriptions(iq, op, owner);
+    if (!set && op.name() == "affiliations") return nodeAffiliations(iq, op, owner);
+    // The owner cannot change subscriptions or affiliations (docs/pep.md).
+    return {unsupportedFeature(iq, op.name() == "subscriptions"  ? "manage-subscriptions"
+                                   : op.name() == "affiliations" ? "modify-affiliations"
+                                                                 : op.name()),
+            {}};
   }
   if (op.ns() != xmpp::ns::pubsub) return {pubsubRefusal(iq, StanzaErrorCondition::badRequest), {}};
   if (!set) {
-    if (op.name() == "items") return items(iq, op, owner, relation);
-    return {unsupportedFeature(iq, op.name() == "subscriptions"  ? "retrieve-subscriptions"
-                                   : op.name() == "affiliations" ? "retrieve-affiliations"
-                                                                 : op.name()),
-            {}};
+    if (op.name() == "items") return items(iq, op, owner, requester);
+    if (op.name() == "subscriptions") return subscriptionsOf(iq, op, owner, requester);
+    if (op.name() == "affiliations") return affiliationsOf(iq, op, owner, requester);
+    return {unsupportedFeature(iq, op.name()), {}};
   }
   const bool writes = op.name() == "publish" || op.name() == "retract" || op.name() == "create";
   if (writes && relation != Relation::owner) {
@@ -84,9 +121,9 @@ Outcome PubsubService::handle(const xml::Element& iq, const xmpp::Jid& owner, Re
   if (op.name() == "publish") return publish(iq, *pubsub, owner);
   if (op.name() == "retract") return retract(iq, op, owner);
   if (op.name() == "create") return create(iq, *pubsub, owner);
-  // Explicit subscriptions are not offered: PEP subscribes contacts through
-  // presence and entity capabilities (docs/pep.md).
-  return {unsupportedFeature(iq, op.name() == "unsubscribe" ? "subscribe" : op.name()), {}};
+  if (op.name() == "subscribe") return subscribe(iq, op, owner, requester);
+  if (op.name() == "unsubscribe") return unsubscribe(iq, op, owner, requester);
+  return {unsupportedFeature(iq, op.name()), {}};
 }
 
 Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsub,
@@ -137,7 +174,7 @@ Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsu
   if (*loaded) {
     config = **loaded;
     for (const auto& o : options) {
-      if (!meetsPrecondition(config, o.var, o.value, limits_.maxItemsPerNode)) {
+      if (!meetsPrecondition(config, o, limits_.maxItemsPerNode)) {
         return {pubsubRefusal(iq, StanzaErrorCondition::conflict, "precondition-not-met",
                               "the node's " + o.var + " differs"),
                 {}};
@@ -147,7 +184,7 @@ Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsu
     // Auto-create (XEP-0163 section 7.1): the options become the new node's
     // configuration; one it cannot take is a precondition not met.
     for (const auto& o : options) {
-      if (auto r = applyField(config, o.var, o.value, limits_.maxItemsPerNode); !r) {
+      if (auto r = applyField(config, o, limits_.maxItemsPerNode); !r) {
         return {pubsubRefusal(iq, StanzaErrorCondition::conflict, "precondition-not-met",
                               r.error().message),
                 {}};
@@ -180,19 +217,13 @@ Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsu
 }
 
 Outcome PubsubService::items(const xml::Element& iq, const xml::Element& request,
-                             const xmpp::Jid& owner, Relation relation) {
+                             const xmpp::Jid& owner, const Requester& requester) {
   xml::Element refusal;
   auto named = existingNode(iq, request, owner, refusal);
   if (!named) return {std::move(refusal), {}};
   const std::string& node = named->name;
-  const AccessModel model = named->config.accessModel;
-  if (!mayRetrieve(model, relation)) {
-    // XEP-0060 6.5.9.
-    return {model == AccessModel::presence
-                ? pubsubRefusal(iq, StanzaErrorCondition::notAuthorized,
-                                "presence-subscription-required")
-                : pubsubRefusal(iq, StanzaErrorCondition::notAllowed, "closed-node"),
-            {}};
+  if (!mayRetrieve(named->config, requester)) {
+    return {accessRefusal(iq, named->config.accessModel), {}};
   }
 
   std::vector<storage::PepItem> found;
@@ -275,7 +306,7 @@ Outcome PubsubService::create(const xml::Element& iq, const xml::Element& pubsub
                 {}};
       }
       for (const auto& f : *fields) {
-        if (auto r = applyField(config, f.var, f.value, limits_.maxItemsPerNode); !r) {
+        if (auto r = applyField(config, f, limits_.maxItemsPerNode); !r) {
           return {pubsubRefusal(iq, StanzaErrorCondition::notAcceptable, {}, r.error().message),
                   {}};
         }
@@ -352,24 +383,31 @@ std::string PubsubService::newItemId() {
   return id;
 }
 
-std::vector<LastItem> PubsubService::lastItemsOf(const xmpp::Jid& owner, Relation relation,
+std::vector<LastItem> PubsubService::lastItemsOf(const xmpp::Jid& owner, const Requester& requester,
                                                  const std::vector<storage::PepNode>& nodes) {
   std::vector<LastItem> out;
   for (const auto& node : nodes) {
     auto config = parseStoredConfig(node.config, limits_.maxItemsPerNode);
-    if (!config || !mayRetrieve(config->accessModel, relation) ||
+    if (!config || !mayRetrieve(*config, requester) ||
         config->sendLastPublishedItem != SendLastItem::onSubscribeAndPresence) {
       continue;
     }
-    auto newest = store_.items(owner.node(), owner.domain(), node.node, 1);
-    if (!newest || newest->empty()) continue;
-    auto item = itemElement(newest->front(), xmpp::ns::pubsubEvent);
-    if (!item) continue;
-    LastItem last{node.node, makeItemsEvent(node.node)};
-    last.event.children().begin()->addChild(std::move(*item));
-    out.push_back(std::move(last));
+    if (auto event = lastItemEvent(owner, node.node)) {
+      out.push_back(LastItem{node.node, std::move(*event)});
+    }
   }
   return out;
+}
+
+std::optional<xml::Element> PubsubService::lastItemEvent(const xmpp::Jid& owner,
+                                                         std::string_view node) {
+  auto newest = store_.items(owner.node(), owner.domain(), node, 1);
+  if (!newest || newest->empty()) return std::nullopt;
+  auto item = itemElement(newest->front(), xmpp::ns::pubsubEvent);
+  if (!item) return std::nullopt;
+  xml::Element event = makeItemsEvent(node);
+  event.children().begin()->addChild(std::move(*item));
+  return event;
 }
 
 }  // namespace keyfed::modules::pep

@@ -1,8 +1,9 @@
 #pragma once
 // The publish-subscribe core of PEP (XEP-0060 as XEP-0163 uses it): one
-// service per account, nodes owned by the account, items with ids. It reads
-// and writes the PepStore and answers requests; it does no routing. What a
-// request changed is returned as a Notification for the module to deliver.
+// service per account, nodes owned by the account, items with ids, explicit
+// subscriptions. It reads and writes the PepStore and answers requests; it
+// does no routing. What a request changed is returned as a Notification for
+// the module to deliver.
 
 #include <cstdint>
 #include <optional>
@@ -23,17 +24,47 @@ namespace keyfed::modules::pep {
 // subscription to it ('from' or 'both'), anyone else.
 enum class Relation { owner, subscriber, stranger };
 
-bool mayRetrieve(AccessModel model, Relation relation);
+// Who asks: its JID as the server stamped it (full, or bare), its relation,
+// and the roster groups the account filed it under (the roster access model).
+struct Requester {
+  std::string jid;
+  Relation relation = Relation::stranger;
+  std::vector<std::string> groups;
+};
+
+// Whether the node's access model lets the requester read it and subscribe.
+bool mayRetrieve(const NodeConfig& config, Relation relation,
+                 const std::vector<std::string>& groups);
+inline bool mayRetrieve(const NodeConfig& config, const Requester& requester) {
+  return mayRetrieve(config, requester.relation, requester.groups);
+}
+
+// "user@host/res" -> "user@host".
+inline std::string_view bareOf(std::string_view jid) {
+  return jid.substr(0, jid.find('/'));
+}
 
 struct Notification {
   std::string node;
   NodeConfig config;
   xml::Element event;  // <event xmlns='http://jabber.org/protocol/pubsub#event'/>
+  // A deleted node's explicit subscriptions, read before it went; otherwise
+  // (nullopt) delivery reads the node's current ones.
+  std::optional<std::vector<storage::PepSubscription>> formerSubscriptions = std::nullopt;
+};
+
+// An event for one recipient.
+struct AddressedEvent {
+  std::string to;
+  xml::Element event;
 };
 
 struct Outcome {
   xml::Element reply;  // the iq result or error for the requester
   std::optional<Notification> notification;
+  // A new subscriber's copy of the node's last item (XEP-0060 6.1.7), sent
+  // after the reply.
+  std::optional<AddressedEvent> lastItem = std::nullopt;
 };
 
 // The last item of a node, for delivery when a contact comes online.
@@ -47,20 +78,33 @@ class PubsubService {
   PubsubService(storage::PepStore& store, const PepConfig& limits);
 
   // An iq request with a <pubsub/> payload (pubsub or pubsub#owner namespace)
-  // for the account `owner` (bare JID) from a requester in `relation` to it.
-  Outcome handle(const xml::Element& iq, const xmpp::Jid& owner, Relation relation);
+  // for the account `owner` (bare JID) from `requester`.
+  Outcome handle(const xml::Element& iq, const xmpp::Jid& owner, const Requester& requester);
 
-  // The newest item of each node `wants` names that `relation` may read and
+  // The newest item of each node `wants` names that `requester` may read and
   // that sends its last item on presence.
   template <class Wants>
-  std::vector<LastItem> lastItems(const xmpp::Jid& owner, Relation relation, Wants wants);
+  std::vector<LastItem> lastItems(const xmpp::Jid& owner, const Requester& requester, Wants wants);
 
   void setLimits(const PepConfig& limits) { limits_ = limits; }
 
  private:
   Outcome publish(const xml::Element& iq, const xml::Element& pubsub, const xmpp::Jid& owner);
   Outcome items(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner,
-                Relation relation);
+                const Requester& requester);
+  // pubsub_subscriptions.cpp: XEP-0060 6.1, 6.2, 5.6, 5.7, 8.8.1, 8.9.1.
+  Outcome subscribe(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner,
+                    const Requester& requester);
+  Outcome unsubscribe(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner,
+                      const Requester& requester);
+  Outcome subscriptionsOf(const xml::Element& iq, const xml::Element& request,
+                          const xmpp::Jid& owner, const Requester& requester);
+  Outcome affiliationsOf(const xml::Element& iq, const xml::Element& request,
+                         const xmpp::Jid& owner, const Requester& requester);
+  Outcome nodeSubscriptions(const xml::Element& iq, const xml::Element& request,
+                            const xmpp::Jid& owner);
+  Outcome nodeAffiliations(const xml::Element& iq, const xml::Element& request,
+                           const xmpp::Jid& owner);
   Outcome retract(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner);
   Outcome create(const xml::Element& iq, const xml::Element& pubsub, const xmpp::Jid& owner);
   Outcome configure(const xml::Element& iq, const xml::Element& request, const xmpp::Jid& owner);
@@ -83,8 +127,10 @@ class PubsubService {
   xml::Element storageRefusal(const xml::Element& iq, const base::Error& error);
   std::optional<xml::Element> itemElement(const storage::PepItem& item, std::string_view ns);
   std::string newItemId();
-  std::vector<LastItem> lastItemsOf(const xmpp::Jid& owner, Relation relation,
+  std::vector<LastItem> lastItemsOf(const xmpp::Jid& owner, const Requester& requester,
                                     const std::vector<storage::PepNode>& nodes);
+  // The node's newest item as an items event, when it has one.
+  std::optional<xml::Element> lastItemEvent(const xmpp::Jid& owner, std::string_view node);
 
   storage::PepStore& store_;
   PepConfig limits_;
@@ -94,13 +140,17 @@ class PubsubService {
 // <event><items node='N'>ITEMS</items></event>, ITEMS given by the caller.
 xml::Element makeItemsEvent(std::string_view node);
 
+// The refusal for a requester the node's access model keeps out (XEP-0060
+// 6.1.3 and 6.5.9).
+xml::Element accessRefusal(const xml::Element& iq, AccessModel model);
+
 template <class Wants>
-std::vector<LastItem> PubsubService::lastItems(const xmpp::Jid& owner, Relation relation,
+std::vector<LastItem> PubsubService::lastItems(const xmpp::Jid& owner, const Requester& requester,
                                                Wants wants) {
   auto nodes = store_.nodes(owner.node(), owner.domain());
   if (!nodes) return {};
   std::erase_if(*nodes, [&](const storage::PepNode& n) { return !wants(n.node); });
-  return lastItemsOf(owner, relation, *nodes);
+  return lastItemsOf(owner, requester, *nodes);
 }
 
 }  // namespace keyfed::modules::pep

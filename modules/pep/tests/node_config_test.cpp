@@ -24,7 +24,8 @@ TEST(NodeConfig, AppliesFieldsAndRefusesUnknownOnes) {
   EXPECT_EQ(c.accessModel, AccessModel::open);
   EXPECT_TRUE(applyField(c, "pubsub#access_model", "whitelist", 100));
   EXPECT_EQ(c.accessModel, AccessModel::whitelist);
-  EXPECT_FALSE(applyField(c, "pubsub#access_model", "roster", 100));
+  EXPECT_TRUE(applyField(c, "pubsub#access_model", "roster", 100));
+  EXPECT_EQ(c.accessModel, AccessModel::roster);
   EXPECT_FALSE(applyField(c, "pubsub#access_model", "authorize", 100));
   EXPECT_TRUE(applyField(c, "pubsub#max_items", "max", 100));
   EXPECT_EQ(c.maxItems, kMaxItemsMax);
@@ -114,8 +115,74 @@ TEST(DataForm, TheConfigFormNamesEveryFieldWithItsValue) {
     ++fields;
     if (f.attr("var") == "pubsub#access_model") access = f.childText("value", xmpp::ns::dataForms);
   }
-  EXPECT_EQ(fields, 6U);  // FORM_TYPE and five options
+  EXPECT_EQ(fields, 7U);  // FORM_TYPE and six options
   EXPECT_EQ(access, "open");
+}
+
+TEST(NodeConfig, RosterGroupsComeFromEveryValueSortedAndBounded) {
+  NodeConfig c;
+  FormField field{"pubsub#roster_groups_allowed", "Friends", {"Friends", "Family", "Friends"}};
+  ASSERT_TRUE(applyField(c, field, 100));
+  EXPECT_EQ(c.rosterGroupsAllowed, (std::vector<std::string>{"Family", "Friends"}));
+  EXPECT_TRUE(meetsPrecondition(c, field, 100));
+  EXPECT_FALSE(meetsPrecondition(c, FormField{field.var, "Family", {"Family"}}, 100));
+  // The single-value form allows one group, or none.
+  ASSERT_TRUE(applyField(c, "pubsub#roster_groups_allowed", "Work", 100));
+  EXPECT_EQ(c.rosterGroupsAllowed, std::vector<std::string>{"Work"});
+  ASSERT_TRUE(applyField(c, FormField{field.var, "", {}}, 100));
+  EXPECT_TRUE(c.rosterGroupsAllowed.empty());
+
+  EXPECT_FALSE(applyField(c, FormField{field.var, "", {""}}, 100));
+  EXPECT_FALSE(applyField(c, FormField{field.var, "a\nb", {"a\nb"}}, 100));
+  EXPECT_FALSE(
+      applyField(c, FormField{field.var, "", {std::string(kMaxGroupBytes + 1, 'g')}}, 100));
+  std::vector<std::string> many;
+  for (std::size_t i = 0; i <= kMaxRosterGroups; ++i) many.push_back("g" + std::to_string(i));
+  EXPECT_FALSE(applyField(c, FormField{field.var, many.front(), many}, 100));
+  many.pop_back();
+  EXPECT_TRUE(applyField(c, FormField{field.var, many.front(), many}, 100));
+}
+
+TEST(NodeConfig, RosterGroupsRoundTripThroughStorageAndTheForm) {
+  NodeConfig c;
+  c.accessModel = AccessModel::roster;
+  c.rosterGroupsAllowed = {"Family", "Friends"};
+  auto back = parseStoredConfig(storedConfig(c), 256);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, c);
+  std::vector<std::string> values;
+  const xml::Element form = configForm(c);
+  for (const xml::Element& f : form.children("field", xmpp::ns::dataForms)) {
+    if (f.attr("var") != "pubsub#roster_groups_allowed") continue;
+    EXPECT_EQ(f.attr("type"), "list-multi");
+    for (const xml::Element& v : f.children("value", xmpp::ns::dataForms))
+      values.push_back(v.text());
+  }
+  EXPECT_EQ(values, c.rosterGroupsAllowed);
+}
+
+TEST(DataForm, AListMultiFieldKeepsEveryValueUpToALimit) {
+  std::string text =
+      "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+      "<value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+      "<field var='pubsub#roster_groups_allowed'><value>A</value><value>B</value></field></x>";
+  auto x = xml::parseStoredElement(text, 8192);
+  ASSERT_TRUE(x);
+  auto fields = readSubmittedForm(*x, xmpp::ns::pubsubNodeConfig);
+  ASSERT_TRUE(fields);
+  EXPECT_EQ((*fields)[0].value, "A");
+  EXPECT_EQ((*fields)[0].values, (std::vector<std::string>{"A", "B"}));
+
+  std::string values;
+  for (int i = 0; i < 65; ++i) values += "<value>v</value>";
+  auto tooMany = xml::parseStoredElement(
+      "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+      "<value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+      "<field var='g'>" +
+          values + "</field></x>",
+      8192);
+  ASSERT_TRUE(tooMany);
+  EXPECT_FALSE(readSubmittedForm(*tooMany, xmpp::ns::pubsubNodeConfig));
 }
 
 }  // namespace

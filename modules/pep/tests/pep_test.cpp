@@ -1,7 +1,11 @@
 // The pep module against a TestServer with the roster, presence and disco
 // modules: notifications follow subscriptions and +notify capabilities, the
-// last item reaches a contact coming online, disco shows the PEP service.
+// last item reaches a contact coming online, disco shows the PEP service;
+// explicit subscribers, local and remote, are notified once, and lose their
+// subscription with their access.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "caps_hash.hpp"
 #include "keyfed/modules/disco.hpp"
@@ -67,6 +71,11 @@ class PepTest : public ::testing::Test {
     ASSERT_TRUE(ts.start(std::move(modules)));
     for (const char* u : {"alice", "bob", "carol"}) ts.addUser(u, "example.test");
     befriend("alice", "bob");
+    // What s2s would carry to other domains.
+    ts.server->hooks().stanzas.hook("route/remote", [this](server::StanzaEvent& e) {
+      remote.push_back(e.stanza);
+      return true;
+    });
   }
 
   void befriend(const char* a, const char* b) {
@@ -104,16 +113,54 @@ class PepTest : public ::testing::Test {
     return s;
   }
 
-  void publish(TestClientSession& s, std::string_view id) {
+  // `options`: pubsub#publish-options fields, as <field/> elements.
+  void publish(TestClientSession& s, std::string_view id, const std::string& options = {}) {
+    std::string publishOptions;
+    if (!options.empty()) {
+      publishOptions =
+          "<publish-options><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+          "<value>http://jabber.org/protocol/pubsub#publish-options</value></field>" +
+          options + "</x></publish-options>";
+    }
     s.sendToServer(
         parse("<iq xmlns='jabber:client' type='set' id='pub'><pubsub "
               "xmlns='http://jabber.org/protocol/pubsub'>"
               "<publish node='" +
               std::string(kNode) + "'><item id='" + std::string(id) +
-              "'><metadata xmlns='urn:xmpp:avatar:metadata'/></item></publish></pubsub></iq>"));
+              "'><metadata xmlns='urn:xmpp:avatar:metadata'/></item></publish>" + publishOptions +
+              "</pubsub></iq>"));
+  }
+
+  // <subscribe/> or <unsubscribe/> to alice's node for `jid`.
+  static xml::Element subscription(std::string_view jid, std::string_view op = "subscribe") {
+    return parse(
+        "<iq xmlns='jabber:client' type='set' id='sub' to='alice@example.test'><pubsub "
+        "xmlns='http://jabber.org/protocol/pubsub'><" +
+        std::string(op) + " node='" + std::string(kNode) + "' jid='" + std::string(jid) +
+        "'/></pubsub></iq>");
+  }
+
+  // The type of the iq reply among `received`, and its pubsub#errors condition.
+  static std::string replyOf(const std::vector<xml::Element>& received) {
+    for (const auto& s : received) {
+      if (s.name() != "iq") continue;
+      const auto* error = s.child("error", xmpp::ns::client);
+      if (error == nullptr) return std::string(xmpp::stanzaType(s));
+      for (const xml::Element& c : error->children()) {
+        if (c.ns() == xmpp::ns::pubsubErrors) return "error " + std::string(c.name());
+      }
+      return "error";
+    }
+    return "none";
+  }
+
+  std::size_t subscriptionCount() {
+    auto subs = ts.storage->pep().subscriptions("alice", "example.test", kNode);
+    return subs ? subs->size() : 0;
   }
 
   server::TestServer ts;
+  std::vector<xml::Element> remote;
 };
 
 TEST_F(PepTest, NotificationsReachSubscribedContactsAndOwnResourcesThatWantThem) {
@@ -175,6 +222,139 @@ TEST_F(PepTest, TheAccountAdvertisesThePepService) {
   }
   EXPECT_TRUE(pepIdentity);
   EXPECT_TRUE(publishOptions);
+  std::set<std::string> features;
+  for (const xml::Element& f : q->children("feature", xmpp::ns::discoInfo)) {
+    features.emplace(f.attr("var"));
+  }
+  for (const char* f :
+       {"#subscribe", "#access-roster", "#retrieve-subscriptions", "#retrieve-affiliations"}) {
+    EXPECT_TRUE(features.contains(std::string("http://jabber.org/protocol/pubsub") + f)) << f;
+  }
+}
+
+TEST_F(PepTest, AnExplicitSubscriberHearsWithoutNotifyAndOnlyOnce) {
+  auto phone = online("alice", "phone", true);
+  auto bob = online("bob", "pc", false);     // no +notify
+  auto bobTab = online("bob", "tab", true);  // +notify, and covered by the bare subscription
+  publish(*phone, "v0");
+  for (auto* s : {phone.get(), bob.get(), bobTab.get()}) s->take();
+
+  bob->sendToServer(subscription("bob@example.test"));
+  auto got = bob->take();
+  EXPECT_EQ(replyOf(got), "result");
+  EXPECT_EQ(eventIds(got), std::vector<std::string>{"v0"});  // XEP-0060 6.1.7
+  EXPECT_EQ(subscriptionCount(), 1U);
+  bobTab->take();
+
+  publish(*phone, "v1");
+  EXPECT_EQ(eventIds(bob->take()), std::vector<std::string>{"v1"});
+  EXPECT_EQ(eventIds(bobTab->take()), std::vector<std::string>{"v1"});
+
+  bob->sendToServer(subscription("bob@example.test", "unsubscribe"));
+  EXPECT_EQ(replyOf(bob->take()), "result");
+  publish(*phone, "v2");
+  EXPECT_TRUE(eventIds(bob->take()).empty());
+  EXPECT_EQ(eventIds(bobTab->take()), std::vector<std::string>{"v2"});
+}
+
+TEST_F(PepTest, AStrangerMaySubscribeToAnOpenNodeOnly) {
+  auto phone = online("alice", "phone", true);
+  auto carol = online("carol", "pc", false);
+  publish(*phone, "v0");
+  carol->take();
+  carol->sendToServer(subscription("carol@example.test/pc"));
+  EXPECT_EQ(replyOf(carol->take()), "error presence-subscription-required");
+  carol->sendToServer(subscription("bob@example.test"));
+  EXPECT_EQ(replyOf(carol->take()), "error invalid-jid");
+
+  phone->sendToServer(
+      parse("<iq xmlns='jabber:client' type='set' id='c'><pubsub "
+            "xmlns='http://jabber.org/protocol/pubsub#owner'><configure node='" +
+            std::string(kNode) +
+            "'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+            "<value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+            "<field var='pubsub#access_model'><value>open</value></field></x></configure>"
+            "</pubsub></iq>"));
+  carol->sendToServer(subscription("carol@example.test/pc"));
+  EXPECT_EQ(replyOf(carol->take()), "result");
+  publish(*phone, "v2");
+  EXPECT_EQ(eventIds(carol->take()), std::vector<std::string>{"v2"});
+}
+
+TEST_F(PepTest, ASubscriberWhoLosesAccessIsDropped) {
+  auto phone = online("alice", "phone", true);
+  auto bob = online("bob", "pc", false);
+  publish(*phone, "v0");
+  bob->sendToServer(subscription("bob@example.test/pc"));
+  EXPECT_EQ(replyOf(bob->take()), "result");
+  // Alice removes bob from her roster: the presence node is no longer his to read.
+  ASSERT_TRUE(ts.storage->roster().remove("alice", "example.test", "bob@example.test"));
+  publish(*phone, "v1");
+  EXPECT_TRUE(eventIds(bob->take()).empty());
+  EXPECT_EQ(subscriptionCount(), 0U);
+}
+
+TEST_F(PepTest, RosterGroupsDecideWhoHears) {
+  befriend("alice", "carol");
+  storage::RosterItem friendBob;
+  friendBob.jid = "bob@example.test";
+  friendBob.subscription = storage::Subscription::both;
+  friendBob.groups = {"Friends"};
+  ASSERT_TRUE(ts.storage->roster().upsert("alice", "example.test", friendBob));
+  auto phone = online("alice", "phone", true);
+  auto bob = online("bob", "pc", true);
+  auto carol = online("carol", "pc", true);
+  publish(*phone, "v1",
+          "<field var='pubsub#access_model'><value>roster</value></field>"
+          "<field var='pubsub#roster_groups_allowed'><value>Friends</value></field>");
+  EXPECT_EQ(replyOf(phone->take()), "result");
+  EXPECT_EQ(eventIds(bob->take()), std::vector<std::string>{"v1"});
+  EXPECT_TRUE(eventIds(carol->take()).empty());
+  carol->sendToServer(subscription("carol@example.test"));
+  EXPECT_EQ(replyOf(carol->take()), "error not-in-roster-group");
+}
+
+TEST_F(PepTest, ARemoteSubscriberIsNotifiedThroughS2s) {
+  storage::RosterItem dan;
+  dan.jid = "dan@remote.test";
+  dan.subscription = storage::Subscription::from;
+  ASSERT_TRUE(ts.storage->roster().upsert("alice", "example.test", dan));
+  auto phone = online("alice", "phone", true);
+  publish(*phone, "v0");
+  remote.clear();
+
+  xml::Element iq = subscription("dan@remote.test");
+  iq.setAttr("from", "dan@remote.test/laptop");
+  ts.server->route(std::move(iq));
+  ASSERT_FALSE(remote.empty());
+  EXPECT_EQ(replyOf(remote), "result");
+  EXPECT_EQ(remote.front().attr("to"), "dan@remote.test/laptop");
+  EXPECT_EQ(eventIds(remote), std::vector<std::string>{"v0"});
+  remote.clear();
+
+  publish(*phone, "v1");
+  ASSERT_EQ(eventIds(remote), std::vector<std::string>{"v1"});
+  EXPECT_EQ(remote.back().attr("to"), "dan@remote.test");
+  EXPECT_EQ(remote.back().attr("from"), "alice@example.test");
+}
+
+TEST_F(PepTest, DeletingTheNodeTellsItsSubscribers) {
+  auto phone = online("alice", "phone", true);
+  auto bob = online("bob", "pc", false);
+  publish(*phone, "v0");
+  bob->sendToServer(subscription("bob@example.test/pc"));
+  bob->take();
+  phone->sendToServer(
+      parse("<iq xmlns='jabber:client' type='set' id='d'><pubsub "
+            "xmlns='http://jabber.org/protocol/pubsub#owner'><delete node='" +
+            std::string(kNode) + "'/></pubsub></iq>"));
+  bool deleted = false;
+  for (const auto& s : bob->take()) {
+    const auto* event = s.child("event", xmpp::ns::pubsubEvent);
+    deleted |= event != nullptr && event->child("delete", xmpp::ns::pubsubEvent) != nullptr;
+  }
+  EXPECT_TRUE(deleted);
+  EXPECT_EQ(subscriptionCount(), 0U);
 }
 
 }  // namespace

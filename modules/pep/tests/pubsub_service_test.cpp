@@ -1,97 +1,10 @@
 // The pubsub core over real SQLite: publish with auto-create and
 // publish-options, access models, max_items eviction, retract, configure,
 // and the hard limits.
-#include "pubsub_service.hpp"
-
-#include <gtest/gtest.h>
-
-#include "keyfed/server/test_server.hpp"
-#include "keyfed/xml/stored_element.hpp"
-#include "keyfed/xmpp/errors.hpp"
-#include "keyfed/xmpp/namespaces.hpp"
-#include "keyfed/xmpp/stanza.hpp"
+#include "pubsub_fixture.hpp"
 
 namespace keyfed::modules::pep {
 namespace {
-
-std::string pubsubNs() {
-  return std::string(xmpp::ns::pubsub);
-}
-
-xml::Element parse(const std::string& text) {
-  auto el = xml::parseStoredElement(text, 1 << 20);
-  EXPECT_TRUE(el) << text;
-  return el ? std::move(*el) : xml::Element();
-}
-
-std::string options(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string x =
-      "<publish-options><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' "
-      "type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>";
-  for (auto [var, value] : fields) {
-    x += "<field var='" + std::string(var) + "'><value>" + std::string(value) + "</value></field>";
-  }
-  return x + "</x></publish-options>";
-}
-
-xml::Element publishIq(std::string_view node, std::string_view id, std::string_view payload,
-                       const std::string& extra = {}) {
-  std::string item = id.empty() ? "<item>" : "<item id='" + std::string(id) + "'>";
-  return parse("<iq xmlns='jabber:client' type='set' id='p1'><pubsub xmlns='" + pubsubNs() +
-               "'><publish node='" + std::string(node) + "'>" + item + std::string(payload) +
-               "</item></publish>" + extra + "</pubsub></iq>");
-}
-
-xml::Element itemsIq(std::string_view node, std::string_view inner = {}) {
-  return parse("<iq xmlns='jabber:client' type='get' id='i1'><pubsub xmlns='" + pubsubNs() +
-               "'><items node='" + std::string(node) + "'" +
-               (inner.empty() ? "/>" : ">" + std::string(inner) + "</items>") + "</pubsub></iq>");
-}
-
-// The stanza error condition and pubsub#errors condition of a reply ("" when none).
-std::pair<std::string, std::string> errorOf(const xml::Element& reply) {
-  if (xmpp::stanzaType(reply) != "error") return {};
-  auto error = xmpp::parseStanzaError(reply);
-  std::string app;
-  const xml::Element* el = reply.child("error", xmpp::ns::client);
-  if (el != nullptr) {
-    for (const xml::Element& c : el->children()) {
-      if (c.ns() == xmpp::ns::pubsubErrors) app = c.name();
-    }
-  }
-  return {error ? std::string(xmpp::conditionName(error->condition)) : "?", app};
-}
-
-std::vector<std::string> itemIds(const xml::Element& reply) {
-  std::vector<std::string> ids;
-  const auto* pubsub = reply.child("pubsub", xmpp::ns::pubsub);
-  const auto* items = pubsub ? pubsub->child("items", xmpp::ns::pubsub) : nullptr;
-  if (items == nullptr) return ids;
-  for (const xml::Element& i : items->children("item", xmpp::ns::pubsub))
-    ids.emplace_back(i.attr("id"));
-  return ids;
-}
-
-class PubsubServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(ts.start());
-    ts.addUser("alice", "example.test");
-    limits.maxItemsPerNode = 5;
-    limits.maxNodesPerAccount = 3;
-    limits.maxPayloadBytes = 2048;
-    service.emplace(ts.storage->pep(), limits);
-  }
-
-  Outcome run(const xml::Element& iq, Relation relation = Relation::owner) {
-    return service->handle(iq, alice, relation);
-  }
-
-  server::TestServer ts;
-  PepConfig limits;
-  std::optional<PubsubService> service;
-  xmpp::Jid alice = *xmpp::Jid::parse("alice@example.test");
-};
 
 TEST_F(PubsubServiceTest, PublishCreatesTheNodeAndNotifiesWithThePayload) {
   auto out = run(
@@ -251,11 +164,15 @@ TEST_F(PubsubServiceTest, TheOwnerConfiguresAndDeletesNodes) {
   EXPECT_EQ(errorOf(run(del).reply).first, "item-not-found");
 }
 
-TEST_F(PubsubServiceTest, SubscriptionsAreNotOffered) {
-  auto sub = parse("<iq xmlns='jabber:client' type='set' id='s'><pubsub xmlns='" + pubsubNs() +
-                   "'><subscribe node='n' jid='bob@example.test'/></pubsub></iq>");
-  EXPECT_EQ(errorOf(run(sub, Relation::stranger).reply),
-            (std::pair<std::string, std::string>{"feature-not-implemented", "unsupported"}));
+TEST_F(PubsubServiceTest, TheOwnerCannotChangeSubscriptionsOrAffiliations) {
+  run(publishIq("n", "a", "<p xmlns='urn:x'/>"));
+  const std::string owner(xmpp::ns::pubsubOwner);
+  for (const char* what : {"subscriptions", "affiliations"}) {
+    auto set = parse("<iq xmlns='jabber:client' type='set' id='m'><pubsub xmlns='" + owner + "'><" +
+                     what + " node='n'/></pubsub></iq>");
+    EXPECT_EQ(errorOf(run(set).reply),
+              (std::pair<std::string, std::string>{"feature-not-implemented", "unsupported"}));
+  }
 }
 
 TEST_F(PubsubServiceTest, AccountRemovalRemovesNodesAndItems) {

@@ -254,9 +254,25 @@ CREATE INDEX muc_archive_by_nick ON muc_archive (room, nick, seq);
 CREATE INDEX muc_archive_by_sender ON muc_archive (room, sender, seq);
 )sql";
 
+// Version 11: explicit subscriptions to PEP nodes (docs/pep.md), removed with
+// their node. `bare` is the subscriber's bare JID, for "my subscriptions" and
+// for dropping a subscriber that lost access.
+const char* const kSchemaV11 = R"sql(
+CREATE TABLE pep_subscriptions (
+  account_id INTEGER NOT NULL,
+  node       TEXT NOT NULL,
+  jid        TEXT NOT NULL,
+  bare       TEXT NOT NULL,
+  PRIMARY KEY (account_id, node, jid),
+  FOREIGN KEY (account_id, node) REFERENCES pep_nodes (account_id, node) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX pep_subscriptions_by_bare ON pep_subscriptions (account_id, bare);
+)sql";
+
 const Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
-    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}, {10, kSchemaV10},
+    {1, kSchemaV1}, {2, kSchemaV2},   {3, kSchemaV3},   {4, kSchemaV4},
+    {5, kSchemaV5}, {6, kSchemaV6},   {7, kSchemaV7},   {8, kSchemaV8},
+    {9, kSchemaV9}, {10, kSchemaV10}, {11, kSchemaV11},
 };
 
 Result<std::int64_t> scalar(Connection& conn, const char* sql) {

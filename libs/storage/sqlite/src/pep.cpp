@@ -1,5 +1,6 @@
-// PEP nodes and items (schema version 6). Items carry an increasing `seq`, so
-// "newest first" and "remove the oldest beyond N" are index scans.
+// PEP nodes and items (schema version 7) and explicit subscriptions (version
+// 11). Items carry an increasing `seq`, so "newest first" and "remove the
+// oldest beyond N" are index scans.
 #include <string>
 
 #include "keyfed/storage/validate.hpp"
@@ -32,6 +33,33 @@ Result<std::int64_t> nodeOwner(Connection& conn, std::string_view user, std::str
   if (!row) return errorOf(row);
   if (!*row) return base::fail(errc::kNotFound, "no such PEP node");
   return id;
+}
+
+Result<std::int64_t> countOf(Stmt& stmt) {
+  auto row = stmt.step();
+  if (!row) return errorOf(row);
+  return stmt.int64(0);
+}
+
+// The rows (node, jid) of `sql` for the account (?1), `key` bound to ?2.
+Result<std::vector<PepSubscription>> subscriptionRows(Pool& pool, std::string_view user,
+                                                      std::string_view host, const char* sql,
+                                                      std::string_view key) {
+  auto conn = pool.acquire();
+  auto tx = Transaction::begin(*conn, Transaction::Mode::read);
+  if (!tx) return errorOf(tx);
+  auto id = accountId(*conn, user, host);
+  if (!id) return errorOf(id);
+  auto stmt = conn->prepare(sql);
+  if (!stmt) return errorOf(stmt);
+  stmt->bind(1, *id).bind(2, key);
+  std::vector<PepSubscription> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return errorOf(row);
+    if (!*row) return out;
+    out.push_back(PepSubscription{stmt->text(0), stmt->text(1)});
+  }
 }
 
 Result<> trim(Connection& conn, std::int64_t account, std::string_view node, std::size_t keep) {
@@ -235,6 +263,89 @@ Result<bool> SqlitePep::removeItem(std::string_view user, std::string_view host,
   const bool existed = conn->changes() != 0;
   if (auto r = tx->commit(); !r) return errorOf(r);
   return existed;
+}
+
+Result<> SqlitePep::subscribe(std::string_view user, std::string_view host, std::string_view node,
+                              std::string_view jid, std::size_t maxPerNode,
+                              std::size_t maxPerAccount) {
+  if (auto r = checkAccountKey(user, host, limits_); !r) return r;
+  if (auto r = checkNodeName(node, limits_); !r) return r;
+  if (auto r = checkJid(jid, limits_); !r) return r;
+  auto conn = pool_.acquire();
+  auto tx = Transaction::begin(*conn);
+  if (!tx) return errorOf(tx);
+  auto id = nodeOwner(*conn, user, host, node);
+  if (!id) return errorOf(id);
+  auto existing = conn->prepare(
+      "SELECT 1 FROM pep_subscriptions WHERE account_id = ?1 AND node = ?2 AND jid = ?3");
+  if (!existing) return errorOf(existing);
+  auto found = existing->bind(1, *id).bind(2, node).bind(3, jid).step();
+  if (!found) return errorOf(found);
+  if (*found) return {};
+  auto perNode =
+      conn->prepare("SELECT count(*) FROM pep_subscriptions WHERE account_id = ?1 AND node = ?2");
+  if (!perNode) return errorOf(perNode);
+  auto onNode = countOf(perNode->bind(1, *id).bind(2, node));
+  if (!onNode) return errorOf(onNode);
+  if (static_cast<std::size_t>(*onNode) >= maxPerNode) {
+    return base::fail(errc::kQuota, "a PEP node may have at most " + std::to_string(maxPerNode) +
+                                        " subscriptions");
+  }
+  auto perAccount = conn->prepare("SELECT count(*) FROM pep_subscriptions WHERE account_id = ?1");
+  if (!perAccount) return errorOf(perAccount);
+  auto onAccount = countOf(perAccount->bind(1, *id));
+  if (!onAccount) return errorOf(onAccount);
+  if (static_cast<std::size_t>(*onAccount) >= maxPerAccount) {
+    return base::fail(errc::kQuota, "an account's PEP nodes may have at most " +
+                                        std::to_string(maxPerAccount) + " subscriptions");
+  }
+  auto ins = conn->prepare(
+      "INSERT INTO pep_subscriptions (account_id, node, jid, bare) VALUES (?1, ?2, ?3, ?4)");
+  if (!ins) return errorOf(ins);
+  const std::string_view bare = jid.substr(0, jid.find('/'));
+  if (auto r = ins->bind(1, *id).bind(2, node).bind(3, jid).bind(4, bare).run(); !r) return r;
+  return tx->commit();
+}
+
+Result<bool> SqlitePep::unsubscribe(std::string_view user, std::string_view host,
+                                    std::string_view node, std::string_view jid) {
+  if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
+  if (auto r = checkNodeName(node, limits_); !r) return errorOf(r);
+  if (auto r = checkJid(jid, limits_); !r) return errorOf(r);
+  auto conn = pool_.acquire();
+  auto tx = Transaction::begin(*conn);
+  if (!tx) return errorOf(tx);
+  auto id = accountId(*conn, user, host);
+  if (!id) return errorOf(id);
+  auto del = conn->prepare(
+      "DELETE FROM pep_subscriptions WHERE account_id = ?1 AND node = ?2 AND jid = ?3");
+  if (!del) return errorOf(del);
+  if (auto r = del->bind(1, *id).bind(2, node).bind(3, jid).run(); !r) return errorOf(r);
+  const bool existed = conn->changes() != 0;
+  if (auto r = tx->commit(); !r) return errorOf(r);
+  return existed;
+}
+
+Result<std::vector<PepSubscription>> SqlitePep::subscriptions(std::string_view user,
+                                                              std::string_view host,
+                                                              std::string_view node) {
+  if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
+  if (auto r = checkNodeName(node, limits_); !r) return errorOf(r);
+  return subscriptionRows(pool_, user, host,
+                          "SELECT node, jid FROM pep_subscriptions WHERE account_id = ?1"
+                          " AND node = ?2 ORDER BY jid",
+                          node);
+}
+
+Result<std::vector<PepSubscription>> SqlitePep::subscriptionsOf(std::string_view user,
+                                                                std::string_view host,
+                                                                std::string_view bare) {
+  if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
+  if (auto r = checkJid(bare, limits_); !r) return errorOf(r);
+  return subscriptionRows(pool_, user, host,
+                          "SELECT node, jid FROM pep_subscriptions WHERE account_id = ?1"
+                          " AND bare = ?2 ORDER BY node, jid",
+                          bare);
 }
 
 }  // namespace keyfed::storage::sqlite

@@ -158,6 +158,15 @@ class SqlitePep final : public PepStore, StoreBase {
                                       std::string_view node, std::string_view id) override;
   Result<bool> removeItem(std::string_view user, std::string_view host, std::string_view node,
                           std::string_view id) override;
+  Result<> subscribe(std::string_view user, std::string_view host, std::string_view node,
+                     std::string_view jid, std::size_t maxPerNode,
+                     std::size_t maxPerAccount) override;
+  Result<bool> unsubscribe(std::string_view user, std::string_view host, std::string_view node,
+                           std::string_view jid) override;
+  Result<std::vector<PepSubscription>> subscriptions(std::string_view user, std::string_view host,
+                                                     std::string_view node) override;
+  Result<std::vector<PepSubscription>> subscriptionsOf(std::string_view user, std::string_view host,
+                                                       std::string_view bare) override;
 };
 
 class SqliteArchive final : public ArchiveStore, StoreBase {

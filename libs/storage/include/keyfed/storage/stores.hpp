@@ -164,6 +164,25 @@ class PepStore {
   // Returns whether the item existed.
   virtual Result<bool> removeItem(std::string_view user, std::string_view host,
                                   std::string_view node, std::string_view id) = 0;
+
+  // Explicit subscriptions, removed with their node. Subscribing a JID that
+  // is already subscribed changes nothing; a new one is kQuota when the node
+  // already has `maxPerNode` or the account's nodes together `maxPerAccount`.
+  virtual Result<> subscribe(std::string_view user, std::string_view host, std::string_view node,
+                             std::string_view jid, std::size_t maxPerNode,
+                             std::size_t maxPerAccount) = 0;
+  // Returns whether the subscription existed.
+  virtual Result<bool> unsubscribe(std::string_view user, std::string_view host,
+                                   std::string_view node, std::string_view jid) = 0;
+  // The node's subscriptions, by JID (empty when the node does not exist).
+  virtual Result<std::vector<PepSubscription>> subscriptions(std::string_view user,
+                                                             std::string_view host,
+                                                             std::string_view node) = 0;
+  // The subscriptions of `bare` and of its full JIDs to the account's nodes,
+  // by node and JID.
+  virtual Result<std::vector<PepSubscription>> subscriptionsOf(std::string_view user,
+                                                               std::string_view host,
+                                                               std::string_view bare) = 0;
 };
 
 // The live federation policy (docs/policy.md): whitelist entries, packet and

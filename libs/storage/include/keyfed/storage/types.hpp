@@ -112,6 +112,16 @@ struct PepItem {
   bool operator==(const PepItem&) const = default;
 };
 
+// An explicit subscription to a PEP node (XEP-0060 section 6.1): the JID as
+// the subscriber gave it, bare or full. State is always "subscribed": PEP
+// offers no access model that makes a subscription wait for approval.
+struct PepSubscription {
+  std::string node;
+  std::string jid;
+
+  bool operator==(const PepSubscription&) const = default;
+};
+
 // Hard limits on what a backend accepts; anything larger is refused with
 // errc::kInvalid (or errc::kQuota for the per-user counts), never truncated.
 struct Limits {

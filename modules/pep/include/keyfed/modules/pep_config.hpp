@@ -19,6 +19,10 @@ struct PepConfig {
   std::size_t maxNodesPerAccount = 256;
   // Verified entity capabilities (XEP-0115) remembered, by 'ver'.
   std::size_t capsCacheSize = 4096;
+  // Explicit subscriptions (XEP-0060 6.1) on one node, and on all of an
+  // account's nodes together; a new one beyond is refused.
+  std::size_t maxSubscriptionsPerNode = 1000;
+  std::size_t maxSubscriptionsPerAccount = 10000;
 };
 
 // Registers [pep] with the loader.
