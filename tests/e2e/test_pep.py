@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from slixmpp.exceptions import IqError
 
 from harness.clients import DEFAULT_PLUGINS, TIMEOUT
+from harness.pep import befriend, publish_options
 from harness.recorder import Recorder
 from harness.testcase import ServerTestCase
 
@@ -45,15 +46,6 @@ class Events:
                 if m["pubsub_event"]["items"]["node"] == node]
 
 
-def publish_options(client, **fields: str):
-    form = client.plugin["xep_0004"].make_form(ftype="submit")
-    form.add_field(var="FORM_TYPE", ftype="hidden",
-                   value="http://jabber.org/protocol/pubsub#publish-options")
-    for var, value in fields.items():
-        form.add_field(var=f"pubsub#{var}", value=value)
-    return form
-
-
 def avatar_item(item_id: str) -> dict:
     return {"id": item_id, "type": "image/png", "bytes": 1234}
 
@@ -68,7 +60,7 @@ class Pep(ServerTestCase):
         self.laptop = await self.pep_client(self.alice_jid + "/laptop", self.alice_pw)
         self.bob = await self.pep_client(self.bob_jid + "/pc", self.bob_pw)
         self.carol = await self.pep_client(carol_jid + "/pc", carol_pw)
-        await self.befriend()
+        await befriend(self.phone, self.alice_jid, self.bob, self.bob_jid)
         self.laptop_events = Events(self.laptop)
         self.bob_events = Events(self.bob)
         self.carol_events = Events(self.carol)
@@ -79,19 +71,6 @@ class Pep(ServerTestCase):
         # The caps 'ver' is recomputed in the background; wait for it before presence goes out.
         await client.plugin["xep_0115"].update_caps(broadcast=False)
         return await client.login()
-
-    async def befriend(self) -> None:
-        """alice and bob subscribe to each other (both), through the server's presence module."""
-        self.phone.send_presence(pto=self.bob_jid, ptype="subscribe")
-        deadline = asyncio.get_running_loop().time() + TIMEOUT
-        while True:
-            alice_side = (await self.phone.roster_items()).get(self.bob_jid, {})
-            bob_side = (await self.bob.roster_items()).get(self.alice_jid, {})
-            if alice_side.get("subscription") == bob_side.get("subscription") == "both":
-                return
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"no mutual subscription: {alice_side} {bob_side}")
-            await asyncio.sleep(0.1)
 
     async def test_the_account_is_a_pep_service(self):
         result = await self.bob.iq("get", f"<query xmlns='{NS_DISCO_INFO}'/>", to=self.alice_jid)

@@ -88,6 +88,7 @@ class PepModule final : public server::Module {
       service_->setLimits(pepConfig(e.next));
       return false;
     });
+    hookModuleRequests();
     return {};
   }
 
@@ -99,8 +100,123 @@ class PepModule final : public server::Module {
         service_->handle(e.stanza, owner, requesterOf(*server_, owner, e.from.full()));
     server_->route(std::move(outcome.reply));
     if (outcome.lastItem) delivery_->send(owner, outcome.lastItem->to, outcome.lastItem->event);
-    if (outcome.notification) delivery_->notify(owner, *outcome.notification);
+    if (outcome.notification) {
+      delivery_->notify(owner, *outcome.notification);
+      announcePublished(owner, *outcome.notification, false);
+    }
     return true;
+  }
+
+  // Other modules' requests and the publish hooks (events.hpp, PepEvent).
+  void hookModuleRequests() {
+    auto& pep = server_->hooks().pep;
+    pep.hook("pep-publish", [this](server::PepEvent& e) { return publishFor(e); });
+    pep.hook("pep-retrieve", [this](server::PepEvent& e) { return retrieveFor(e); });
+    PublishHooks hooks;
+    hooks.check = [this](const xmpp::Jid& owner, std::string_view node,
+                         const xml::Element& payload) -> std::optional<PublishHooks::Refusal> {
+      if (internalPublish_) return std::nullopt;
+      server::PepEvent e(*server_, owner, node);
+      e.payload = &payload;
+      if (!server_->hooks().pep.fire("pep-check-publish", e) || !e.refusal) return std::nullopt;
+      return PublishHooks::Refusal{*e.refusal, std::move(e.refusalText)};
+    };
+    hooks.nodeDefaults = [this](const xmpp::Jid& owner, std::string_view node,
+                                std::vector<FormField>& fields) {
+      server::PepEvent e(*server_, owner, node);
+      server_->hooks().pep.fire("pep-node-defaults", e);
+      for (auto& [var, value] : e.options) fields.push_back({std::move(var), std::move(value)});
+    };
+    service_->setPublishHooks(std::move(hooks));
+  }
+
+  // "pep-publish": the request the owner's client would send, answered by the
+  // same code, so limits, auto-create and notifications are the same.
+  bool publishFor(server::PepEvent& e) {
+    if (e.payload == nullptr) {
+      e.refusal = xmpp::StanzaErrorCondition::badRequest;
+      return true;
+    }
+    xml::Element iq("iq", std::string(xmpp::ns::client));
+    iq.setAttr("type", "set").setAttr("id", "internal").setAttr("from", e.owner.bareView());
+    auto& item = iq.addChild("pubsub", std::string(xmpp::ns::pubsub))
+                     .addChild("publish", std::string(xmpp::ns::pubsub))
+                     .setAttr("node", e.node)
+                     .addChild("item", std::string(xmpp::ns::pubsub));
+    if (!e.itemId.empty()) item.setAttr("id", e.itemId);
+    item.addChild(e.payload->clone());
+    internalPublish_ = true;
+    const Requester owner{std::string(e.owner.bareView()), Relation::owner, {}};
+    Outcome outcome = service_->handle(iq, e.owner, owner);
+    internalPublish_ = false;
+    if (auto refused = refusalOf(outcome.reply)) {
+      e.refusal = refused->condition;
+      e.refusalText = refused->text;
+      return true;
+    }
+    if (outcome.notification) {
+      delivery_->notify(e.owner, *outcome.notification);
+      announcePublished(e.owner, *outcome.notification, true);
+    }
+    return true;
+  }
+
+  // "pep-retrieve": an items request as the requester would send it, so the
+  // node's access model decides.
+  bool retrieveFor(server::PepEvent& e) {
+    if (e.requester == nullptr) {
+      e.refusal = xmpp::StanzaErrorCondition::badRequest;
+      return true;
+    }
+    xml::Element iq("iq", std::string(xmpp::ns::client));
+    iq.setAttr("type", "get").setAttr("id", "internal");
+    auto& items = iq.addChild("pubsub", std::string(xmpp::ns::pubsub))
+                      .addChild("items", std::string(xmpp::ns::pubsub))
+                      .setAttr("node", e.node);
+    if (e.itemId.empty()) {
+      items.setAttr("max_items", "1");  // the newest
+    } else {
+      items.addChild("item", std::string(xmpp::ns::pubsub)).setAttr("id", e.itemId);
+    }
+    Outcome outcome =
+        service_->handle(iq, e.owner, requesterOf(*server_, e.owner, e.requester->full()));
+    if (auto refused = refusalOf(outcome.reply)) {
+      e.refusal = refused->condition;
+      e.refusalText = refused->text;
+      return true;
+    }
+    const xml::Element* list = nullptr;
+    if (const xml::Element* pubsub = outcome.reply.child("pubsub", xmpp::ns::pubsub)) {
+      list = pubsub->child("items", xmpp::ns::pubsub);
+    }
+    const xml::Element* item = list ? list->child("item", xmpp::ns::pubsub) : nullptr;
+    if (item == nullptr || item->childCount() != 1) {
+      e.refusal = xmpp::StanzaErrorCondition::itemNotFound;
+      return true;
+    }
+    e.found = item->children().begin()->clone();
+    return true;
+  }
+
+  static std::optional<xmpp::StanzaError> refusalOf(const xml::Element& reply) {
+    if (xmpp::stanzaType(reply) != "error") return std::nullopt;
+    auto error = xmpp::parseStanzaError(reply);
+    if (error) return error;
+    xmpp::StanzaError unreadable;
+    unreadable.condition = xmpp::StanzaErrorCondition::internalServerError;
+    return unreadable;
+  }
+
+  // "pep-published" for a notification that carries a new item.
+  void announcePublished(const xmpp::Jid& owner, const Notification& n, bool internal) {
+    const xml::Element* items = n.event.child("items", xmpp::ns::pubsubEvent);
+    const xml::Element* item = items ? items->child("item", xmpp::ns::pubsubEvent) : nullptr;
+    if (item == nullptr || item->childCount() != 1) return;  // a retract
+    server::PepEvent e(*server_, owner, n.node);
+    e.itemId = item->attr("id");
+    e.payload = &*item->children().begin();
+    e.internal = internal;
+    server_->hooks().pep.fire("pep-published", e);
   }
 
   // A local resource's broadcast presence.
@@ -198,6 +314,7 @@ class PepModule final : public server::Module {
   std::optional<CapsDirectory> caps_;
   PresenceBook book_;
   std::optional<Delivery> delivery_;
+  bool internalPublish_ = false;  // "pep-publish" runs: no "pep-check-publish"
 };
 
 }  // namespace

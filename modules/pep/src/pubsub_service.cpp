@@ -154,6 +154,17 @@ Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsu
         {}};
   }
 
+  if (hooks_.check) {
+    if (auto refusal = hooks_.check(owner, node, payload)) {
+      return {
+          pubsubRefusal(iq, refusal->condition,
+                        refusal->condition == StanzaErrorCondition::badRequest ? "invalid-payload"
+                                                                               : std::string_view{},
+                        refusal->text),
+          {}};
+    }
+  }
+
   std::vector<FormField> options;
   if (const xml::Element* po = only(pubsub, "publish-options"); po != nullptr) {
     const xml::Element* x = po->child("x", xmpp::ns::dataForms);
@@ -182,7 +193,17 @@ Outcome PubsubService::publish(const xml::Element& iq, const xml::Element& pubsu
     }
   } else {
     // Auto-create (XEP-0163 section 7.1): the options become the new node's
-    // configuration; one it cannot take is a precondition not met.
+    // configuration; one it cannot take is a precondition not met. A module's
+    // defaults for the node (XEP-0292's open vCard4) come first.
+    if (hooks_.nodeDefaults) {
+      std::vector<FormField> defaults;
+      hooks_.nodeDefaults(owner, node, defaults);
+      for (const auto& d : defaults) {
+        if (auto r = applyField(config, d.var, d.value, limits_.maxItemsPerNode); !r) {
+          return {pubsubRefusal(iq, StanzaErrorCondition::internalServerError), {}};
+        }
+      }
+    }
     for (const auto& o : options) {
       if (auto r = applyField(config, o, limits_.maxItemsPerNode); !r) {
         return {pubsubRefusal(iq, StanzaErrorCondition::conflict, "precondition-not-met",

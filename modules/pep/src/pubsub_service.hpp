@@ -6,15 +6,18 @@
 // the module to deliver.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "data_form.hpp"
 #include "keyfed/modules/pep_config.hpp"
 #include "keyfed/storage/stores.hpp"
 #include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/errors.hpp"
 #include "keyfed/xmpp/jid.hpp"
 #include "node_config.hpp"
 
@@ -73,6 +76,22 @@ struct LastItem {
   xml::Element event;
 };
 
+// What other modules may say about an owner's publish (the module wires these
+// to the "pep-check-publish" and "pep-node-defaults" events).
+struct PublishHooks {
+  struct Refusal {
+    xmpp::StanzaErrorCondition condition;
+    std::string text;
+  };
+  // Before an item is stored: a refusal, or nullopt to store it.
+  std::function<std::optional<Refusal>(const xmpp::Jid& owner, std::string_view node,
+                                       const xml::Element& payload)>
+      check;
+  // A node is being auto-created: appends the fields it starts with.
+  std::function<void(const xmpp::Jid& owner, std::string_view node, std::vector<FormField>& fields)>
+      nodeDefaults;
+};
+
 class PubsubService {
  public:
   PubsubService(storage::PepStore& store, const PepConfig& limits);
@@ -87,6 +106,7 @@ class PubsubService {
   std::vector<LastItem> lastItems(const xmpp::Jid& owner, const Requester& requester, Wants wants);
 
   void setLimits(const PepConfig& limits) { limits_ = limits; }
+  void setPublishHooks(PublishHooks hooks) { hooks_ = std::move(hooks); }
 
  private:
   Outcome publish(const xml::Element& iq, const xml::Element& pubsub, const xmpp::Jid& owner);
@@ -134,6 +154,7 @@ class PubsubService {
 
   storage::PepStore& store_;
   PepConfig limits_;
+  PublishHooks hooks_;
   std::mt19937_64 ids_;
 };
 

@@ -1,6 +1,11 @@
-// XEP-0054 vcard-temp. The card is stored as the serialized <vCard/> element,
-// exactly as the owner sent it; reads parse it back. Only the owner writes
-// (iq-set without 'to', or to the own bare JID); anyone may read.
+// XEP-0054 vcard-temp, kept in step with the XEP-0292 vCard4 in the account's
+// PEP node (docs/vcard.md). The card is stored as the serialized <vCard/>
+// element, exactly as the owner sent it (or as converted from the owner's
+// vCard4); reads parse it back. Only the owner writes (iq-set without 'to', or
+// to the own bare JID); anyone the vCard4 node's access model lets in reads.
+//
+// PEP is reached only through the "pep-*" events (events.hpp): without the
+// PEP module, this is plain vcard-temp.
 #include <string>
 
 #include "keyfed/modules/vcard.hpp"
@@ -9,6 +14,7 @@
 #include "keyfed/xml/writer.hpp"
 #include "keyfed/xmpp/namespaces.hpp"
 #include "keyfed/xmpp/stanza.hpp"
+#include "vcard4_mapping.hpp"
 
 namespace keyfed::modules {
 namespace {
@@ -36,6 +42,7 @@ class VCardModule final : public server::Module {
       e.server.bounce(e.stanza, StanzaErrorCondition::forbidden);
       return true;
     });
+    hookVCard4(server);
     return {};
   }
 
@@ -46,6 +53,18 @@ class VCardModule final : public server::Module {
     if (payload->name() != "vCard") {
       e.server.bounce(e.stanza, StanzaErrorCondition::badRequest);
       return true;
+    }
+    // The vCard4 node's access model decides who reads either form.
+    std::optional<xml::Element> vcard4;
+    if (e.server.hooks().pep.hasHandlers("pep-retrieve")) {
+      server::PepEvent read(e.server, e.to, vcard::kVCard4Node);
+      read.requester = &e.from;
+      e.server.hooks().pep.fire("pep-retrieve", read);
+      if (read.refusal && *read.refusal != StanzaErrorCondition::itemNotFound) {
+        e.server.bounce(e.stanza, *read.refusal);
+        return true;
+      }
+      vcard4 = std::move(read.found);
     }
     auto stored = e.server.storage().vcards().get(e.to.node(), e.to.domain());
     if (!stored) {
@@ -58,7 +77,12 @@ class VCardModule final : public server::Module {
       return true;
     }
     if (!stored->has_value()) {
-      e.server.route(xmpp::makeIqResult(e.stanza, emptyVCard()));
+      // Only a vCard4 (published before vcard-temp was kept in step, or the
+      // copy could not be stored): converted now.
+      auto converted =
+          vcard4 ? vcard::toVCardTemp(*vcard4) : base::Result<xml::Element>(emptyVCard());
+      e.server.route(
+          xmpp::makeIqResult(e.stanza, converted ? std::move(*converted) : emptyVCard()));
       return true;
     }
     auto card = xml::parseStoredElement(**stored, e.server.storage().limits().vcardBytes + 1024);
@@ -78,24 +102,26 @@ class VCardModule final : public server::Module {
       e.server.bounce(e.stanza, StanzaErrorCondition::badRequest);
       return true;
     }
-    auto& store = e.server.storage().vcards();
-    const auto user = e.to.node();
-    const auto host = e.to.domain();
-    base::Result<void> saved;
-    if (payload->childCount() == 0 &&
-        payload->text().find_first_not_of(" \t\r\n") == std::string::npos) {
-      // An empty card is no card: reads answer with an empty <vCard/> either way.
-      saved = store.remove(user, host);
-    } else {
-      const std::string text = xml::toString(*payload);
+    const bool empty = isEmptyCard(*payload);
+    std::string text;
+    if (!empty) {
+      text = xml::toString(*payload);
       const std::size_t limit = e.server.storage().limits().vcardBytes;
       if (text.size() > limit) {
         e.server.bounce(e.stanza, StanzaErrorCondition::notAcceptable,
                         "the vCard is larger than " + std::to_string(limit) + " bytes");
         return true;
       }
-      saved = store.set(user, host, text);
     }
+    // The vCard4 next: when PEP refuses it, nothing has changed.
+    if (auto refused = publishVCard4(e.server, e.to.bare(), *payload)) {
+      e.server.bounce(e.stanza, refused->first, refused->second);
+      return true;
+    }
+    auto& store = e.server.storage().vcards();
+    // An empty card is no card: reads answer with an empty <vCard/> either way.
+    const base::Result<void> saved = empty ? store.remove(e.to.node(), e.to.domain())
+                                           : store.set(e.to.node(), e.to.domain(), text);
     if (!saved) {
       const bool refused = saved.error().code == errc::kInvalid;
       if (!refused)
@@ -106,6 +132,77 @@ class VCardModule final : public server::Module {
     }
     e.server.route(xmpp::makeIqResult(e.stanza));
     return true;
+  }
+
+  // ---- vCard4 in PEP (XEP-0292) ----
+
+  void hookVCard4(server::Server& server) {
+    server.disco().addAccountFeature(vcard::kVCard4Node);
+    auto& pep = server.hooks().pep;
+    pep.hook("pep-node-defaults", [](server::PepEvent& e) {
+      // Public, like vcard-temp (docs/vcard.md, "Who reads").
+      if (e.node == vcard::kVCard4Node) e.options.emplace_back("pubsub#access_model", "open");
+      return false;
+    });
+    pep.hook("pep-check-publish", [](server::PepEvent& e) { return checkVCard4(e); });
+    pep.hook("pep-published", [this](server::PepEvent& e) {
+      if (e.node == vcard::kVCard4Node && !e.internal && e.payload != nullptr) {
+        storeConverted(e.server, e.owner, *e.payload);
+      }
+      return false;
+    });
+  }
+
+  static bool isEmptyCard(const xml::Element& card) {
+    return card.childCount() == 0 && card.text().find_first_not_of(" \t\r\n") == std::string::npos;
+  }
+
+  // A vCard4 the owner publishes must be one, and fit as vcard-temp.
+  static bool checkVCard4(server::PepEvent& e) {
+    if (e.node != vcard::kVCard4Node || e.payload == nullptr) return false;
+    auto converted = vcard::toVCardTemp(*e.payload);
+    if (!converted) {
+      e.refusal = StanzaErrorCondition::badRequest;
+      e.refusalText = converted.error().message;
+      return true;
+    }
+    const std::size_t limit = e.server.storage().limits().vcardBytes;
+    if (xml::toString(*converted).size() > limit) {
+      e.refusal = StanzaErrorCondition::notAcceptable;
+      e.refusalText = "the vCard is larger than " + std::to_string(limit) + " bytes";
+      return true;
+    }
+    return false;
+  }
+
+  // The owner published a vCard4: vcard-temp readers get it from now on.
+  void storeConverted(server::Server& server, const xmpp::Jid& owner, const xml::Element& vcard4) {
+    auto converted = vcard::toVCardTemp(vcard4);
+    if (!converted) return;  // checked before it was stored
+    auto& store = server.storage().vcards();
+    auto saved = isEmptyCard(*converted)
+                     ? store.remove(owner.node(), owner.domain())
+                     : store.set(owner.node(), owner.domain(), xml::toString(*converted));
+    if (!saved) {
+      log_.warn("keeping the vcard-temp of {} in step with its vCard4: {}", owner.bareView(),
+                saved.error().describe());
+    }
+  }
+
+  // A vcard-temp set publishes the same card as vCard4; returns PEP's refusal.
+  std::optional<std::pair<StanzaErrorCondition, std::string>> publishVCard4(
+      server::Server& server, const xmpp::Jid& owner, const xml::Element& card) {
+    if (!server.hooks().pep.hasHandlers("pep-publish")) return std::nullopt;
+    auto vcard4 = vcard::toVCard4(card);
+    if (!vcard4) return std::pair{StanzaErrorCondition::notAcceptable, vcard4.error().message};
+    server::PepEvent publish(server, owner, vcard::kVCard4Node);
+    publish.itemId = vcard::kVCard4ItemId;
+    publish.payload = &*vcard4;
+    publish.internal = true;
+    server.hooks().pep.fire("pep-publish", publish);
+    if (!publish.refusal) return std::nullopt;
+    log_.info("PEP refused the vCard4 of {}: {}", owner.bareView(), publish.refusalText);
+    return std::pair{*publish.refusal, std::move(publish.refusalText)};
   }
 
   base::Logger log_{"vcard"};

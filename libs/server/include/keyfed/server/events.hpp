@@ -19,13 +19,17 @@
 // the router's default for that event (docs/modules.md) does not run.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "keyfed/config/config.hpp"
 #include "keyfed/server/event_bus.hpp"
 #include "keyfed/server/session.hpp"
 #include "keyfed/xml/element.hpp"
+#include "keyfed/xmpp/errors.hpp"
 #include "keyfed/xmpp/jid.hpp"
 
 namespace keyfed::server {
@@ -115,6 +119,45 @@ struct RedirectEvent {
   std::string reason;
 };
 
+// Personal eventing for other modules (docs/modules.md, "PEP for other
+// modules"): a module that keeps data in an account's PEP node (vCard4 for
+// vcard-temp, docs/vcard.md) reaches the PEP module only through these.
+//   "pep-publish"        a module asks PEP to publish `payload` as item `itemId`
+//                        of `node` of the account `owner`, as the owner's
+//                        client would (auto-create, limits, notifications). PEP
+//                        returns true and sets `refusal` when it refused.
+//   "pep-retrieve"       a module asks for item `itemId` (empty: the newest) of
+//                        `node` as `requester` may see it: PEP sets `found` (the
+//                        payload), or `refusal` (no such node or item:
+//                        item-not-found; not allowed: the access model's error).
+//   "pep-check-publish"  an owner's item for `node` is about to be stored: a
+//                        handler that refuses it sets `refusal` (and
+//                        `refusalText`) and returns true. Not fired for
+//                        "pep-publish" (`internal`).
+//   "pep-published"      an item was stored on `node` (`internal`: by
+//                        "pep-publish"). Observers: handlers return false.
+//   "pep-node-defaults"  `node` is being auto-created: handlers append to
+//                        `options` the pubsub#node_config fields it starts
+//                        with; the publisher's publish-options apply on top.
+// Handlers compare `node` themselves: the names are fixed, so PEP's publish
+// path builds no event name per item.
+struct PepEvent {
+  PepEvent(Server& server, const xmpp::Jid& owner, std::string_view node)
+      : server(server), owner(owner), node(node) {}
+
+  Server& server;
+  const xmpp::Jid& owner;  // the account (bare JID)
+  std::string_view node;
+  std::string_view itemId;
+  const xml::Element* payload = nullptr;  // publish, check-publish, published
+  bool internal = false;
+  const xmpp::Jid* requester = nullptr;  // retrieve
+  std::optional<xml::Element> found;     // retrieve: the item's payload
+  std::optional<xmpp::StanzaErrorCondition> refusal;
+  std::string refusalText;
+  std::vector<std::pair<std::string, std::string>> options;  // node-defaults
+};
+
 struct Hooks {
   EventBus<StanzaEvent> stanzas;
   EventBus<ConfigEvent> config;
@@ -122,6 +165,7 @@ struct Hooks {
   EventBus<FeaturesEvent> features;
   EventBus<FederationEvent> federation;
   EventBus<RedirectEvent> redirects;
+  EventBus<PepEvent> pep;
 };
 
 }  // namespace keyfed::server
