@@ -105,10 +105,10 @@ class BatchWriterTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void start(BatchWriter::Options options) {
+  void start(const BatchWriter::Options& options) {
     writer_ = std::make_unique<BatchWriter>(storage_->archive(), clock_, options);
   }
-  void startGated(BatchWriter::Options options) {
+  void startGated(const BatchWriter::Options& options) {
     gate_ = std::make_unique<GatedArchive>(storage_->archive());
     writer_ = std::make_unique<BatchWriter>(*gate_, clock_, options);
   }

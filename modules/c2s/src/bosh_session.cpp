@@ -74,7 +74,8 @@ void BoshSession::handle(BoshBody body, std::unique_ptr<BoshReply> reply) {
   }
   if (body.rid > nextRid_) {
     // Ahead of a request still on its way: wait for the gap to fill.
-    early_[body.rid] = Early{std::move(body), std::move(reply)};
+    const std::uint64_t rid = body.rid;  // read before the move below
+    early_[rid] = Early{std::move(body), std::move(reply)};
   } else {
     process(std::move(body), std::move(reply));
     while (!terminated_) {

@@ -102,7 +102,7 @@ class BoshSession final : public net::ByteStream {
     std::unique_ptr<BoshReply> reply;
   };
 
-  void process(BoshBody body, std::unique_ptr<BoshReply> reply);
+  void process(const BoshBody& body, std::unique_ptr<BoshReply> reply);
   void deliver(std::string_view message);
   void flush();
   void scheduleFlush();
