@@ -2,13 +2,14 @@
 another keyfed whose user bob joins a.test's rooms over s2s. Certificates come from the test
 CA (a.test's names *.a.test, so conference.a.test proves itself with it); static routes
 replace DNS, conference.a.test included. Bob joins and exchanges groupchat messages with a
-local occupant, is kicked, is refused by a members-only room, and is removed (status 333) once
-his server is gone instead of staying as a ghost (docs/muc.md, "Occupants from other
+local occupant, is kicked, is refused by a members-only room, is invited through a room, and is
+removed (status 333) once his server is gone instead of staying as a ghost (docs/muc.md, "Occupants from other
 servers"). Then a user of a real Prosody (Debian's 0.12, s2s_secure_auth with the test CA: it
 checks that a.test's certificate names conference.a.test) joins a keyfed room."""
 
 from __future__ import annotations
 
+import asyncio
 import unittest
 
 from slixmpp.exceptions import PresenceError
@@ -160,6 +161,26 @@ class RoomsOverFederation(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(PresenceError) as caught:
             await self.join(bob, f"bobs@{SERVICE}", "bob")
         self.assertEqual(caught.exception.condition, "not-allowed")
+
+    async def test_a_mediated_invitation_reaches_a_remote_user(self):
+        room = f"invite@{SERVICE}"
+        alice = await self.room_of_alice(room, membersonly=True)
+        bob = await self.login(self.b, "bob@b.test", "pw-bob")
+        # slixmpp reports a mediated invitation (a message without a body) only as this event.
+        invited = asyncio.get_running_loop().create_future()
+        bob.add_event_handler("groupchat_invite",
+                              lambda m: invited.done() or invited.set_result(m))
+        alice.plugin["xep_0045"].invite(room, "bob@b.test", reason="join us")
+        # The room forwards it from its own address, over conference.a.test's stream.
+        invitation = await asyncio.wait_for(invited, TIMEOUT)
+        self.assertEqual(str(invitation["from"]), room)
+        invite = invitation.xml.find("{http://jabber.org/protocol/muc#user}x/"
+                                     "{http://jabber.org/protocol/muc#user}invite")
+        self.assertIsNotNone(invite)
+        self.assertEqual(invite.get("from"), "alice@a.test")
+        # An owner's invitation into a members-only room makes bob a member: he may enter.
+        pres, *_ = await self.join(bob, room, "bob")
+        self.assertEqual(pres["muc"]["affiliation"], "member")
 
     async def test_an_occupant_whose_server_is_gone_is_removed(self):
         room = f"ghosts@{SERVICE}"
