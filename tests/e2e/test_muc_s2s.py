@@ -19,6 +19,7 @@ from harness.federation import s2s_section, wait_for_log
 from harness.keyfed_server import KeyfedServer, keyfed_available, keyfedctl_available
 from harness.process import free_ports
 from harness.prosody_server import ProsodyServer, prosody_available
+from harness.test_ca import shared_ca
 
 A_HOST, B_HOST = "127.0.0.1", "127.0.0.2"
 PLUGINS = DEFAULT_PLUGINS + ("xep_0004", "xep_0045")
@@ -119,6 +120,8 @@ class RoomsOverFederation(unittest.IsolatedAsyncioTestCase):
         bob.send_message(mto=f"{room}/alice", mbody="psst back", mtype="chat")
         await alice.expect_message(sender=f"{room}/bob", body="psst back")
 
+        # a.test's certificate names *.a.test: no warning about the MUC domain's identity.
+        self.assertNotIn("does not name", self.a.log_text())
         # The MUC domain has streams of its own, admitted as a.test's pairs would be.
         line = wait_for_log(self.a, f"allowed inbound {SERVICE} (as a.test) <- b.test ")
         self.assertIn("level=trusted", line)
@@ -197,6 +200,21 @@ class RoomsOverFederation(unittest.IsolatedAsyncioTestCase):
         self.assertIn(333, gone["muc"]["status_codes"])
         wait_for_log(self.a, f"bob in {room} is removed: its address answered with "
                              "remote-server-not-found")
+
+
+@unittest.skipUnless(keyfed_available() and keyfedctl_available(),
+                     "KEYFED_BIN/KEYFED_CTL not set (ctest sets them)")
+class HostCertificateWithoutTheMucDomain(unittest.TestCase):
+    def test_the_operator_is_warned_at_start(self):
+        # A certificate for a.test alone: peers will not count it for conference.a.test.
+        narrow = shared_ca().issue("a.test", wildcard=False, client_auth=True)
+        server = KeyfedServer(("a.test",), host=A_HOST, listeners=("c2s", "s2s"),
+                              certs={"a.test": narrow},
+                              config={"s2s": s2s_section(), "muc": {"enabled": True}})
+        self.addCleanup(server.cleanup)
+        server.start()
+        line = wait_for_log(server, f"does not name {SERVICE}")
+        self.assertIn("the certificate of a.test", line)
 
 
 @unittest.skipUnless(keyfed_available() and keyfedctl_available(),

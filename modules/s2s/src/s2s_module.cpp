@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "certificate_names.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/policy/static_decider.hpp"
 #include "keyfed/xmpp/stanza.hpp"
@@ -94,6 +95,14 @@ base::Result<void> S2sModule::prepareTls() {
   for (const auto& domain : served) {
     const auto* host = config.findHost(server_->hostOf(domain));
     if (host == nullptr || host->certificate.empty() || host->key.empty()) continue;
+    if (host->domain != domain &&
+        !certificateNames(*verifier_, host->certificate.string(), domain, server_->clock().now())) {
+      log_.warn(
+          "s2s: the certificate of {} ({}) does not name {}: peers will not count it for {}, "
+          "which then reaches at most 'secure' with them (name it in that certificate, or a "
+          "wildcard of its parent domain)",
+          host->domain, host->certificate.string(), domain, domain);
+    }
     identities.push_back({domain, host->certificate.string(), host->key.string()});
     net::TlsClientSettings client;
     client.caFile = config.tls.caFile.string();
