@@ -108,9 +108,9 @@ void Server::route(xml::Element&& stanza, Session* origin) {
 
 bool Server::routeToComponent(StanzaEvent& event) {
   if (components_.empty()) return false;
-  const std::string* name = findComponent(event.to.domain());
-  if (name == nullptr) return false;
-  if (!hooks_.stanzas.fire(*name, event)) {
+  const Component* component = findComponent(event.to.domain());
+  if (component == nullptr) return false;
+  if (!hooks_.stanzas.fire(component->event, event)) {
     bounce(event.stanza, StanzaErrorCondition::serviceUnavailable);
   }
   return true;

@@ -74,7 +74,7 @@ bool Server::isLocalDomain(std::string_view domain) const {
   return config_->findHost(domain) != nullptr;
 }
 
-base::Result<void> Server::addComponentDomain(std::string_view domain) {
+base::Result<void> Server::addComponentDomain(std::string_view domain, std::string_view host) {
   if (domain.empty()) return base::fail("server.component", "a component domain is empty");
   if (isLocalDomain(domain)) {
     return base::fail("server.component",
@@ -84,15 +84,44 @@ base::Result<void> Server::addComponentDomain(std::string_view domain) {
     return base::fail("server.component",
                       "component domain " + std::string(domain) + " is served twice");
   }
-  components_.emplace_back(std::string(domain), "component/" + std::string(domain));
+  std::string owner(host);
+  if (!owner.empty() && !isLocalDomain(owner)) {
+    return base::fail("server.component", "component domain " + std::string(domain) + ": " + owner +
+                                              " is not a virtual host");
+  }
+  if (owner.empty()) {
+    // The host it is a subdomain of (the longest such); else the first host.
+    for (const auto& vhost : config_->virtualHosts) {
+      const bool sub = domain.size() > vhost.domain.size() + 1 && domain.ends_with(vhost.domain) &&
+                       domain[domain.size() - vhost.domain.size() - 1] == '.';
+      if (sub && vhost.domain.size() > owner.size()) owner = vhost.domain;
+    }
+    if (owner.empty() && !config_->virtualHosts.empty()) {
+      owner = config_->virtualHosts.front().domain;
+    }
+  }
+  components_.push_back({std::string(domain), "component/" + std::string(domain), owner});
   return {};
 }
 
-const std::string* Server::findComponent(std::string_view domain) const {
-  for (const auto& [name, event] : components_) {
-    if (name == domain) return &event;
+const Server::Component* Server::findComponent(std::string_view domain) const {
+  for (const auto& component : components_) {
+    if (component.domain == domain) return &component;
   }
   return nullptr;
+}
+
+std::string_view Server::hostOf(std::string_view domain) const {
+  if (const auto* host = config_->findHost(domain)) return host->domain;
+  if (const auto* component = findComponent(domain)) return component->host;
+  return {};
+}
+
+std::vector<std::string> Server::componentDomains() const {
+  std::vector<std::string> domains;
+  domains.reserve(components_.size());
+  for (const auto& component : components_) domains.push_back(component.domain);
+  return domains;
 }
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

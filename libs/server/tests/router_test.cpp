@@ -194,6 +194,25 @@ TEST_F(RouterTest, ComponentDomainGetsItsStanzasAndNeverGoesRemote) {
   EXPECT_FALSE(remote);
 }
 
+TEST(ComponentHost, AComponentBelongsToTheHostItIsASubdomainOfOrTheOneNamed) {
+  TestServer t({"example.test", "other.test"});
+  ASSERT_TRUE(t.server->addComponentDomain("conference.other.test"));
+  ASSERT_TRUE(t.server->addComponentDomain("rooms.elsewhere.test"));  // no parent: the first host
+  ASSERT_TRUE(t.server->addComponentDomain("chat.elsewhere.test", "other.test"));
+  EXPECT_FALSE(t.server->addComponentDomain("x.elsewhere.test", "nobody.test"));
+  // "fooother.test" is not a subdomain of "other.test".
+  ASSERT_TRUE(t.server->addComponentDomain("fooother.test"));
+  EXPECT_EQ(t.server->hostOf("conference.other.test"), "other.test");
+  EXPECT_EQ(t.server->hostOf("rooms.elsewhere.test"), "example.test");
+  EXPECT_EQ(t.server->hostOf("chat.elsewhere.test"), "other.test");
+  EXPECT_EQ(t.server->hostOf("fooother.test"), "example.test");
+  EXPECT_EQ(t.server->hostOf("other.test"), "other.test");
+  EXPECT_EQ(t.server->hostOf("unknown.test"), "");
+  EXPECT_EQ(t.server->componentDomains(),
+            (std::vector<std::string>{"conference.other.test", "rooms.elsewhere.test",
+                                      "chat.elsewhere.test", "fooother.test"}));
+}
+
 TEST_F(RouterTest, UnhandledComponentRequestIsServiceUnavailable) {
   ASSERT_TRUE(t.server->addComponentDomain("conference.example.test"));
   auto alice = t.connect("alice", "example.test", "a");

@@ -50,7 +50,12 @@ base::Result<void> MucService::loadRooms() {
 }
 
 void MucService::handle(server::StanzaEvent& e) {
-  switch (xmpp::stanzaKind(e.stanza)) {
+  const StanzaKind kind = xmpp::stanzaKind(e.stanza);
+  if (kind != StanzaKind::iq && xmpp::stanzaType(e.stanza) == "error") {
+    handleError(e);  // never answered (RFC 6120 8.3.1); may remove an occupant
+    return;
+  }
+  switch (kind) {
     case StanzaKind::presence: handlePresence(e); return;
     case StanzaKind::message: handleMessage(e); return;
     case StanzaKind::iq: handleIq(e); return;

@@ -63,13 +63,20 @@ class MucService {
   void changeNick(server::StanzaEvent& e, Room& room, Occupant& occupant);
   void leave(Room& room, const std::string& nick, const xml::Element& unavailable);
   // Removes an occupant against its will (kick 307, ban 301, membership
-  // lost 321); `actor` and `reason` go into the item when not empty.
+  // lost 321, an error 333); `actor` and `reason` go into the item when not
+  // empty. The removed occupant is told too, except after an error (its
+  // server just refused the room's traffic).
   void expel(Room& room, const std::string& nick, int code, std::string_view actor,
              std::string_view reason);
   // Sends every occupant `occupant`'s presence (the occupant itself with 110).
   void broadcastPresence(Room& room, const Occupant& occupant, Codes selfCodes = {});
   xml::Element presenceOf(const Room& room, const Occupant& occupant, const Occupant& viewer,
                           Codes codes) const;
+
+  // occupant_errors.cpp: a message or presence error from an occupant's real
+  // JID says its server or client no longer takes the room's traffic: the
+  // occupant is removed (XEP-0045 status 333), so that no ghost stays.
+  void handleError(server::StanzaEvent& e);
 
   // messages.cpp
   void handleMessage(server::StanzaEvent& e);
@@ -122,6 +129,9 @@ class MucService {
   std::unordered_map<std::string, std::size_t> joined_;
   base::Logger log_{"muc"};
 };
+
+// XEP-0045 status 333: removed because of an error from the occupant's address.
+inline constexpr int kStatusRemovedOnError = 333;
 
 // <x xmlns='...muc#user'> with the given status codes.
 xml::Element userX(std::initializer_list<int> codes = {});

@@ -80,8 +80,12 @@ void MucService::join(server::StanzaEvent& e, const xml::Element& mucJoin) {
   const bool created = room == nullptr;
   if (created) {
     const auto bare = e.from.bareView();
-    if (!config_.creators.empty() && std::find(config_.creators.begin(), config_.creators.end(),
-                                               bare) == config_.creators.end()) {
+    // `creators` empty: users of this server's hosts, never remote users.
+    const bool mayCreate = config_.creators.empty()
+                               ? e.server.isLocalDomain(e.from.domain())
+                               : std::find(config_.creators.begin(), config_.creators.end(),
+                                           bare) != config_.creators.end();
+    if (!mayCreate) {
       e.server.bounce(e.stanza, StanzaErrorCondition::notAllowed,
                       "you may not create rooms on this service");
       return;
@@ -168,6 +172,7 @@ void MucService::expel(Room& room, const std::string& nick, int code, std::strin
   leaving->role = Role::none;
   for (const auto& viewer : room.occupants()) {
     const bool self = &viewer == leaving;
+    if (self && code == kStatusRemovedOnError) continue;
     xml::Element p("presence", std::string(xmpp::ns::client));
     p.setAttr("from", occupantJid(room, nick).full());
     p.setAttr("to", viewer.jid.full());

@@ -17,6 +17,9 @@ namespace keyfed::modules::s2s {
 
 bool S2sModule::agentOnlyAllowed(const policy::PeerFacts& facts,
                                  const policy::Decision& refusal) const {
+  // The FAC agent lives at the host (<host>/fac), never at a component
+  // domain: a refused component pair could carry nothing, so it ends.
+  if (server_->isComponentDomain(facts.localDomain)) return false;
   return server_->policy().agentReachable() && policy::mayReachAgent(facts, refusal);
 }
 

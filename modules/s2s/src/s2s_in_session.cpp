@@ -93,16 +93,17 @@ void S2sInSession::ensureHeaderSent() {
 }
 
 void S2sInSession::handleHeader(const xml::StreamHeader& header) {
-  const auto* host = server_.config().findHost(header.to);
-  if (host == nullptr && !saslDone_ && (redirecting() || startRedirect(header))) {
+  // A virtual host or a component domain (conference.<host>) of one.
+  const std::string_view served = owner_.servedDomain(header.to);
+  if (served.empty() && !saslDone_ && (redirecting() || startRedirect(header))) {
     localDomain_ = redirectTarget_;
-  } else if (host == nullptr) {
+  } else if (served.empty()) {
     sendHeader(header.from);
     closeStream(StreamErrorCondition::hostUnknown,
                 "this server does not serve '" + header.to + "'");
     return;
   }
-  if (host != nullptr) localDomain_ = host->domain;
+  if (!served.empty()) localDomain_ = std::string(served);
   const std::string from = header.from.empty() ? std::string() : domainOf(header.from);
   sendHeader(from);
   if (!header.from.empty() && from.empty()) {
@@ -255,7 +256,7 @@ void S2sInSession::handleDbResult(const xml::Element& element) {
     return;
   }
   const std::string local = domainOf(toAttr);
-  const bool served = redirecting() ? local == redirectTarget_ : server_.isLocalDomain(local);
+  const bool served = redirecting() ? local == redirectTarget_ : owner_.serves(local);
   if (local.empty() || !served) {
     sendElement(makeDbError("result", toAttr, remote, {}, StanzaErrorCondition::itemNotFound,
                             "this server does not serve '" + toAttr + "'"));
@@ -339,7 +340,7 @@ void S2sInSession::handleDbVerify(const xml::Element& element) {
                        address(), toAttr);
     return;
   }
-  if (local.empty() || !server_.isLocalDomain(local)) {
+  if (local.empty() || !owner_.serves(local)) {
     sendElement(makeDbError("verify", toAttr, receiving, streamId,
                             StanzaErrorCondition::itemNotFound,
                             "this server does not serve '" + toAttr + "'"));
@@ -367,7 +368,7 @@ void S2sInSession::handleStanza(xml::Element&& stanza) {
   }
   const PairKey key{std::string(to->domain()), std::string(from->domain())};
   if (pairs_.count(key) == 0) {
-    if (!server_.isLocalDomain(key.first)) {
+    if (!owner_.serves(key.first)) {
       closeStream(StreamErrorCondition::hostUnknown,
                   "this server does not serve '" + key.first + "'");
     } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "certificate_names.hpp"
 #include "keyfed/net/event_loop.hpp"
 #include "keyfed/policy/static_decider.hpp"
 #include "keyfed/xmpp/stanza.hpp"
@@ -85,17 +86,32 @@ base::Result<void> S2sModule::prepareTls() {
   const auto& config = server_->config();
   const std::string minVersion = config.tls.minVersion == config::TlsVersion::tls13 ? "1.3" : "1.2";
   std::vector<net::TlsIdentity> identities;
-  for (const auto& host : config.virtualHosts) {
-    if (host.certificate.empty() || host.key.empty()) continue;
-    identities.push_back({host.domain, host.certificate.string(), host.key.string()});
+  // Every served domain presents its host's certificate: a component domain
+  // (conference.<host>) has none of its own, so the host's must name it too
+  // (docs/federation.md, "Component domains").
+  std::vector<std::string> served;
+  for (const auto& host : config.virtualHosts) served.push_back(host.domain);
+  for (auto& component : server_->componentDomains()) served.push_back(std::move(component));
+  for (const auto& domain : served) {
+    const auto* host = config.findHost(server_->hostOf(domain));
+    if (host == nullptr || host->certificate.empty() || host->key.empty()) continue;
+    if (host->domain != domain &&
+        !certificateNames(*verifier_, host->certificate.string(), domain, server_->clock().now())) {
+      log_.warn(
+          "s2s: the certificate of {} ({}) does not name {}: peers will not count it for {}, "
+          "which then reaches at most 'secure' with them (name it in that certificate, or a "
+          "wildcard of its parent domain)",
+          host->domain, host->certificate.string(), domain, domain);
+    }
+    identities.push_back({domain, host->certificate.string(), host->key.string()});
     net::TlsClientSettings client;
     client.caFile = config.tls.caFile.string();
     client.minVersion = minVersion;
-    client.certificateFile = host.certificate.string();
-    client.keyFile = host.key.string();
+    client.certificateFile = host->certificate.string();
+    client.keyFile = host->key.string();
     auto context = net::TlsClientContext::create(client);
     if (!context) return base::fail(context.error());
-    tlsClients_.emplace(host.domain, std::move(*context));
+    tlsClients_.emplace(domain, std::move(*context));
   }
   net::TlsClientSettings anonymous;
   anonymous.caFile = config.tls.caFile.string();
@@ -202,6 +218,11 @@ void S2sModule::shutdown() {
   }
 }
 
+std::string_view S2sModule::servedDomain(std::string_view domain) const {
+  if (const auto* host = server_->config().findHost(domain)) return host->domain;
+  return server_->isComponentDomain(domain) ? domain : std::string_view{};
+}
+
 // --- certificates and TLS ----------------------------------------------------------------------
 
 net::CertificateCheck S2sModule::checkCertificate(const std::vector<std::string>& chain,
@@ -232,6 +253,11 @@ bool S2sModule::hasCertificate(std::string_view localDomain) const {
 std::string S2sModule::sourceAddressFor(std::string_view localDomain) const {
   for (const auto& source : settings_->sources) {
     if (source.domain == localDomain) return source.address;
+  }
+  // A component domain connects from where its host does.
+  const std::string_view host = server_->hostOf(localDomain);
+  for (const auto& source : settings_->sources) {
+    if (!host.empty() && source.domain == host) return source.address;
   }
   if (!settings_->sourceAddress.empty()) return settings_->sourceAddress;
   for (const auto& listener : server_->config().listeners) {
@@ -280,12 +306,27 @@ void S2sModule::onConfigReloaded(const config::Config& next) {
 }
 
 policy::Decision S2sModule::decide(const policy::PeerFacts& facts) {
-  auto decision = server_->policy().decideStream(facts);
+  // A component domain has no policy of its own: the pair is decided as its
+  // host's pair with the same peer (docs/decisions.md D35), so a peer refused
+  // for the host is refused for its rooms too, and a grant for the host
+  // covers them.
+  const std::string_view host = server_->hostOf(facts.localDomain);
+  const bool component = !host.empty() && host != facts.localDomain;
+  policy::Decision decision;
+  std::string shown = facts.localDomain;
+  if (component) {
+    policy::PeerFacts asHost = facts;
+    asHost.localDomain = std::string(host);
+    decision = server_->policy().decideStream(asHost);
+    shown += " (as " + asHost.localDomain + ")";
+  } else {
+    decision = server_->policy().decideStream(facts);
+  }
   const char* verdict = decision.allowed() ? "allowed" : "refused";
   const auto line = fmt::format(
       "s2s policy: {} {} {} {} {} [{}] {}: {} ({})", verdict, policy::toString(facts.direction),
-      facts.localDomain, facts.direction == policy::Direction::inbound ? "<-" : "->",
-      facts.peerDomain, facts.address, describe(facts), decision.reason, decision.decider);
+      shown, facts.direction == policy::Direction::inbound ? "<-" : "->", facts.peerDomain,
+      facts.address, describe(facts), decision.reason, decision.decider);
   if (decision.allowed()) {
     log_.info("{}", line);
   } else {
@@ -361,7 +402,7 @@ S2sOutSession& S2sModule::newOutgoing(const std::string& local, const std::strin
 bool S2sModule::routeRemote(server::StanzaEvent& event) {
   const std::string local(event.from.domain());
   const std::string remote(event.to.domain());
-  if (!event.from.valid() || !server_->isLocalDomain(local)) {
+  if (!event.from.valid() || !serves(local)) {
     // Not ours to relay (the router only sends what came from a local entity).
     log_.debug("s2s: not relaying <{}/> from '{}' to '{}'", event.stanza.name(),
                event.stanza.attr("from"), event.stanza.attr("to"));

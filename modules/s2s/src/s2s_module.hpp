@@ -63,7 +63,16 @@ class S2sModule final : public server::Module {
   // address when it is not a wildcard.
   [[nodiscard]] std::string sourceAddressFor(std::string_view localDomain) const;
 
-  // Asks the policy point, logs the decision with the facts.
+  // Served here: a virtual host or a component domain (conference.<host>).
+  [[nodiscard]] bool serves(std::string_view domain) const {
+    return !server_->hostOf(domain).empty();
+  }
+  // `domain` as this server spells it when it is served (a virtual host's or
+  // a component's name), else "".
+  [[nodiscard]] std::string_view servedDomain(std::string_view domain) const;
+
+  // Asks the policy point, logs the decision with the facts. A component
+  // domain's pair is decided as its host's pair with the same peer.
   policy::Decision decide(const policy::PeerFacts& facts);
   // Whether the pair `refusal` refused stays agent-only (agent_only.hpp):
   // an agent answers here and policy::mayReachAgent holds.

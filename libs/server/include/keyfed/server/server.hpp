@@ -77,11 +77,20 @@ class Server {
   // inside this server by one module (the MUC service), not an account host.
   // Every stanza addressed to it fires "component/<domain>" instead of the
   // local or remote routes; unhandled requests get service-unavailable.
-  // Fails for a virtual host's domain and for a domain added twice.
-  base::Result<void> addComponentDomain(std::string_view domain);
+  // Each belongs to a virtual host, `host`, whose certificate and federation
+  // policy it shares (docs/federation.md, "Component domains"); "" = the
+  // host it is a subdomain of, else the first virtual host.
+  // Fails for a virtual host's domain, a domain added twice and a `host`
+  // that is not a virtual host.
+  base::Result<void> addComponentDomain(std::string_view domain, std::string_view host = {});
   [[nodiscard]] bool isComponentDomain(std::string_view domain) const {
     return findComponent(domain) != nullptr;
   }
+  // The virtual host a served domain belongs to: a virtual host itself, a
+  // component domain its host; "" for a domain not served here.
+  [[nodiscard]] std::string_view hostOf(std::string_view domain) const;
+  // The component domains, in the order added.
+  [[nodiscard]] std::vector<std::string> componentDomains() const;
   [[nodiscard]] std::chrono::steady_clock::time_point startedAt() const { return startedAt_; }
 
   // Routing (docs/modules.md, "How a stanza travels").
@@ -113,8 +122,12 @@ class Server {
   // Hands the stanza to its component when event.to is a component domain;
   // returns false (doing nothing) otherwise.
   bool routeToComponent(StanzaEvent& event);
-  // The "component/<domain>" event name for a component domain, or nullptr.
-  const std::string* findComponent(std::string_view domain) const;
+  struct Component {
+    std::string domain;
+    std::string event;  // "component/<domain>", built once, not per stanza
+    std::string host;   // the virtual host it belongs to
+  };
+  const Component* findComponent(std::string_view domain) const;
   void routeLocalIq(StanzaEvent& event, std::string_view toType);
   bool fireIqRequest(StanzaEvent& event, std::string_view toType);
   void finishShutdownIfIdle();
@@ -130,8 +143,7 @@ class Server {
   policy::PolicyPoint policy_;
   std::shared_ptr<net::TlsServerContext> tls_;
   std::vector<std::unique_ptr<Module>> modules_;
-  // (domain, event name): the names are built once, not per stanza.
-  std::vector<std::pair<std::string, std::string>> components_;
+  std::vector<Component> components_;
   std::chrono::steady_clock::time_point startedAt_;
   std::size_t connections_ = 0;
   bool shuttingDown_ = false;
