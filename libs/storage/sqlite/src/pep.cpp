@@ -144,17 +144,8 @@ Result<bool> SqlitePep::removeNode(std::string_view user, std::string_view host,
                                    std::string_view node) {
   if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
   if (auto r = checkNodeName(node, limits_); !r) return errorOf(r);
-  auto conn = pool_.acquire();
-  auto tx = Transaction::begin(*conn);
-  if (!tx) return errorOf(tx);
-  auto id = accountId(*conn, user, host);
-  if (!id) return errorOf(id);
-  auto del = conn->prepare("DELETE FROM pep_nodes WHERE account_id = ?1 AND node = ?2");
-  if (!del) return errorOf(del);
-  if (auto r = del->bind(1, *id).bind(2, node).run(); !r) return errorOf(r);
-  const bool existed = conn->changes() != 0;
-  if (auto r = tx->commit(); !r) return errorOf(r);
-  return existed;
+  return deleteOwnedRows(pool_, [&](Connection& conn) { return accountId(conn, user, host); },
+                         "DELETE FROM pep_nodes WHERE account_id = ?1 AND node = ?2", {node});
 }
 
 Result<> SqlitePep::putItem(std::string_view user, std::string_view host, std::string_view node,
@@ -251,18 +242,9 @@ Result<bool> SqlitePep::removeItem(std::string_view user, std::string_view host,
                                    std::string_view node, std::string_view itemId) {
   if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
   if (auto r = checkNodeName(node, limits_); !r) return errorOf(r);
-  auto conn = pool_.acquire();
-  auto tx = Transaction::begin(*conn);
-  if (!tx) return errorOf(tx);
-  auto id = nodeOwner(*conn, user, host, node);
-  if (!id) return errorOf(id);
-  auto del =
-      conn->prepare("DELETE FROM pep_items WHERE account_id = ?1 AND node = ?2 AND item_id = ?3");
-  if (!del) return errorOf(del);
-  if (auto r = del->bind(1, *id).bind(2, node).bind(3, itemId).run(); !r) return errorOf(r);
-  const bool existed = conn->changes() != 0;
-  if (auto r = tx->commit(); !r) return errorOf(r);
-  return existed;
+  return deleteOwnedRows(
+      pool_, [&](Connection& conn) { return nodeOwner(conn, user, host, node); },
+      "DELETE FROM pep_items WHERE account_id = ?1 AND node = ?2 AND item_id = ?3", {node, itemId});
 }
 
 Result<> SqlitePep::subscribe(std::string_view user, std::string_view host, std::string_view node,
@@ -312,18 +294,10 @@ Result<bool> SqlitePep::unsubscribe(std::string_view user, std::string_view host
   if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
   if (auto r = checkNodeName(node, limits_); !r) return errorOf(r);
   if (auto r = checkJid(jid, limits_); !r) return errorOf(r);
-  auto conn = pool_.acquire();
-  auto tx = Transaction::begin(*conn);
-  if (!tx) return errorOf(tx);
-  auto id = accountId(*conn, user, host);
-  if (!id) return errorOf(id);
-  auto del = conn->prepare(
-      "DELETE FROM pep_subscriptions WHERE account_id = ?1 AND node = ?2 AND jid = ?3");
-  if (!del) return errorOf(del);
-  if (auto r = del->bind(1, *id).bind(2, node).bind(3, jid).run(); !r) return errorOf(r);
-  const bool existed = conn->changes() != 0;
-  if (auto r = tx->commit(); !r) return errorOf(r);
-  return existed;
+  return deleteOwnedRows(
+      pool_, [&](Connection& conn) { return accountId(conn, user, host); },
+      "DELETE FROM pep_subscriptions WHERE account_id = ?1 AND node = ?2 AND jid = ?3",
+      {node, jid});
 }
 
 Result<std::vector<PepSubscription>> SqlitePep::subscriptions(std::string_view user,

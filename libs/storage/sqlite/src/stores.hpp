@@ -2,13 +2,38 @@
 // Internal: the SQLite implementations of the store interfaces. Each call
 // leases one connection from the pool for its duration.
 
+#include <initializer_list>
+#include <string_view>
 #include "keyfed/storage/stores.hpp"
+
 #include "pool.hpp"
 
 namespace keyfed::storage::sqlite {
 
 // The id of the account (user, host), or errc::kNotFound.
 Result<std::int64_t> accountId(Connection& conn, std::string_view user, std::string_view host);
+
+// Runs the DELETE `sql` in a write transaction: ?1 is the owner's id, from
+// ownerOf(conn) (accountId, or a lookup that also checks what the rows belong
+// to), ?2, ?3 ... the keys. Whether a row went.
+template <typename OwnerOf>
+Result<bool> deleteOwnedRows(Pool& pool, OwnerOf&& ownerOf, const char* sql,
+                             std::initializer_list<std::string_view> keys) {
+  auto conn = pool.acquire();
+  auto tx = Transaction::begin(*conn);
+  if (!tx) return errorOf(tx);
+  auto id = ownerOf(*conn);
+  if (!id) return errorOf(id);
+  auto del = conn->prepare(sql);
+  if (!del) return errorOf(del);
+  del->bind(1, *id);
+  int index = 2;
+  for (const std::string_view key : keys) del->bind(index++, key);
+  if (auto r = del->run(); !r) return errorOf(r);
+  const bool existed = conn->changes() != 0;
+  if (auto r = tx->commit(); !r) return errorOf(r);
+  return existed;
+}
 
 class StoreBase {
  public:

@@ -245,18 +245,9 @@ Result<bool> SqlitePrivate::remove(std::string_view user, std::string_view host,
                                    std::string_view ns, std::string_view key) {
   if (auto r = checkAccountKey(user, host, limits_); !r) return errorOf(r);
   if (auto r = checkPrivateKey(ns, key, limits_); !r) return errorOf(r);
-  auto conn = pool_.acquire();
-  auto tx = Transaction::begin(*conn);
-  if (!tx) return errorOf(tx);
-  auto id = accountId(*conn, user, host);
-  if (!id) return errorOf(id);
-  auto del = conn->prepare(
-      "DELETE FROM private_data WHERE account_id = ?1 AND namespace = ?2 AND key = ?3");
-  if (!del) return errorOf(del);
-  if (auto r = del->bind(1, *id).bind(2, ns).bind(3, key).run(); !r) return errorOf(r);
-  const bool existed = conn->changes() != 0;
-  if (auto r = tx->commit(); !r) return errorOf(r);
-  return existed;
+  return deleteOwnedRows(
+      pool_, [&](Connection& conn) { return accountId(conn, user, host); },
+      "DELETE FROM private_data WHERE account_id = ?1 AND namespace = ?2 AND key = ?3", {ns, key});
 }
 
 Result<std::vector<PrivateEntry>> SqlitePrivate::list(std::string_view user, std::string_view host,
