@@ -117,7 +117,7 @@ bool BoshSession::retransmit(std::uint64_t rid, std::unique_ptr<BoshReply>& repl
   return false;
 }
 
-void BoshSession::process(BoshBody body, std::unique_ptr<BoshReply> reply) {
+void BoshSession::process(const BoshBody& body, std::unique_ptr<BoshReply> reply) {
   const auto now = clock_.steadyNow();
   ++nextRid_;
   const bool empty = body.payloads.empty() && !body.restart && !body.terminate;
