@@ -191,7 +191,8 @@ domain = "example.org"
 )",
                                  "/etc/k.toml", gatewayRegistry());
   ASSERT_EQ(outcome.problems.size(), 1U);
-  EXPECT_EQ(outcome.problems[0].format(), "/etc/k.toml:10:10: gateway[1].domain: is a virtual host");
+  EXPECT_EQ(outcome.problems[0].format(),
+            "/etc/k.toml:10:10: gateway[1].domain: is a virtual host");
 }
 
 TEST(ConfigSections, ArrayWithTooManyEntriesOrOfTheWrongTypeIsRefused) {
