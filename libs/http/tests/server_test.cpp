@@ -17,7 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-using testing::Client;
 using testing::runUntil;
 
 std::size_t count(const std::string& haystack, std::string_view needle) {

@@ -11,7 +11,7 @@ namespace {
 using testing::StorageTest;
 using namespace std::chrono_literals;
 
-const base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
+constexpr base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
 
 class ArchiveTest : public StorageTest {
  protected:
@@ -33,6 +33,7 @@ class ArchiveTest : public StorageTest {
 
   void fill(int n) {
     std::vector<ArchiveRecord> batch;
+    batch.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) batch.push_back(record(i));
     auto stored = archive().append(batch);
     ASSERT_TRUE(stored.has_value()) << stored.error().describe();
@@ -160,6 +161,7 @@ TEST_F(ArchiveTest, PageSizeIsCappedByTheLimit) {
   auto storage = testing::openIn(dir, limits);
   ASSERT_TRUE(storage->accounts().create("juliet", "example.org", testing::credentials()));
   std::vector<ArchiveRecord> batch;
+  batch.reserve(5);
   for (int i = 0; i < 5; ++i) batch.push_back(record(i));
   ASSERT_TRUE(storage->archive().append(batch));
   auto r = storage->archive().query(query(100));

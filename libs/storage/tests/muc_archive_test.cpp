@@ -12,16 +12,16 @@ namespace {
 using testing::StorageTest;
 using namespace std::chrono_literals;
 
-const base::SystemTime kT0{std::chrono::seconds{1'700'000'000}};
+constexpr base::SystemTime kT0 = base::fromUnixSeconds(1'700'000'000);
 
 class MucArchiveTest : public StorageTest {
  protected:
   MucArchiveStore& archive() { return storage_->mucArchive(); }
 
   // Message i of `room`: one second apart, alternately by romeo ("Romeo") and juliet ("J").
-  static ArchiveRecord record(int i, std::string room = "lobby") {
+  static ArchiveRecord record(int i, const std::string& room = "lobby") {
     ArchiveRecord r;
-    r.user = std::move(room);
+    r.user = room;
     r.host = "conference.example.org";
     r.stamp = kT0 + std::chrono::seconds{i};
     r.seq = archiveSeqAt(r.stamp) + (r.user == "lobby" ? 0 : 1);
@@ -32,8 +32,9 @@ class MucArchiveTest : public StorageTest {
     return r;
   }
 
-  void fill(std::string room, int n) {
+  void fill(const std::string& room, int n) {
     std::vector<ArchiveRecord> batch;
+    batch.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) batch.push_back(record(i, room));
     auto stored = archive().append(batch);
     ASSERT_TRUE(stored.has_value()) << stored.error().describe();

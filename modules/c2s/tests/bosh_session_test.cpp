@@ -79,7 +79,7 @@ class BoshSessionTest : public ::testing::Test {
 
   std::shared_ptr<Answer> reply() { return std::make_shared<Answer>(); }
 
-  std::shared_ptr<Answer> request(std::uint64_t rid, std::vector<std::string> stanzas = {},
+  std::shared_ptr<Answer> request(std::uint64_t rid, const std::vector<std::string>& stanzas = {},
                                   bool restart = false, bool terminate = false) {
     BoshBody body;
     body.rid = rid;

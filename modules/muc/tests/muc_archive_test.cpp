@@ -182,6 +182,7 @@ TEST_F(MucArchiveTest, EveryOccupantGetsTheSameStanzaIdAndForgedOnesAreRemoved) 
 TEST_F(MucArchiveTest, PagesForwardAndBackward) {
   roomOfThree();
   std::vector<std::string> ids;
+  ids.reserve(5);
   for (int i = 0; i < 5; ++i) ids.push_back(say(i % 2 == 0 ? *bob : *carol, std::to_string(i)));
   auto dave = ts.connect("dave", "example.test", "d");
 
