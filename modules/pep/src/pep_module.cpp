@@ -125,7 +125,9 @@ class PepModule final : public server::Module {
                                 std::vector<FormField>& fields) {
       server::PepEvent e(*server_, owner, node);
       server_->hooks().pep.fire("pep-node-defaults", e);
-      for (auto& [var, value] : e.options) fields.push_back({std::move(var), std::move(value)});
+      for (auto& [var, value] : e.options) {
+        fields.push_back(FormField{std::move(var), value, {value}});
+      }
     };
     service_->setPublishHooks(std::move(hooks));
   }
