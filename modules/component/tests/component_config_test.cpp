@@ -16,13 +16,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kBase = R"([[virtual_host]]
+// The configuration every case starts from: a host, a c2s and a component listener.
+std::string base() {
+  return R"([[virtual_host]]
 domain = "example.org"
 [[listener]]
 type = "c2s"
 [[listener]]
 type = "component"
 )";
+}
+
 constexpr std::string_view kSecret = "0123456789abcdef-secret";
 
 config::SectionRegistry registry() {
@@ -45,7 +49,7 @@ std::string onlyProblem(const std::string& text) {
 }
 
 TEST(ComponentConfig, EntriesAreRead) {
-  auto outcome = parse(kBase + R"([[component]]
+  auto outcome = parse(base() + R"([[component]]
 domain = "Gateway.Example.org"
 secret = "0123456789abcdef-secret"
 name = "IRC gateway"
@@ -66,13 +70,13 @@ secret = "another secret, long enough"
 }
 
 TEST(ComponentConfig, NoEntriesIsFine) {
-  auto outcome = parse(kBase);
+  auto outcome = parse(base());
   ASSERT_TRUE(outcome.config.has_value());
   EXPECT_TRUE(componentEntries(*outcome.config).empty());
 }
 
 TEST(ComponentConfig, AVirtualHostsDomainIsRefused) {
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\ndomain = \"EXAMPLE.org\"\nsecret = \"" +
+  EXPECT_EQ(onlyProblem(base() + "[[component]]\ndomain = \"EXAMPLE.org\"\nsecret = \"" +
                         std::string(kSecret) + "\"\n"),
             "8:component[0].domain: example.org is a virtual host: a component needs a domain "
             "of its own");
@@ -81,26 +85,27 @@ TEST(ComponentConfig, AVirtualHostsDomainIsRefused) {
 TEST(ComponentConfig, TheSameDomainTwiceIsRefused) {
   const std::string entry =
       "[[component]]\ndomain = \"gw.example.org\"\nsecret = \"" + std::string(kSecret) + "\"\n";
-  EXPECT_EQ(onlyProblem(kBase + entry + entry),
+  EXPECT_EQ(onlyProblem(base() + entry + entry),
             "11:component[1].domain: gw.example.org is the domain of another [[component]]");
 }
 
 TEST(ComponentConfig, DomainMustBeADomain) {
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\nsecret = \"" + std::string(kSecret) + "\"\n"),
+  EXPECT_EQ(onlyProblem(base() + "[[component]]\nsecret = \"" + std::string(kSecret) + "\"\n"),
             "7:component[0]: domain is required");
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\ndomain = \"bot@gw.example.org\"\nsecret = \"" +
+  EXPECT_EQ(onlyProblem(base() + "[[component]]\ndomain = \"bot@gw.example.org\"\nsecret = \"" +
                         std::string(kSecret) + "\"\n"),
             "8:component[0].domain: \"bot@gw.example.org\" is not a domain name");
 }
 
 TEST(ComponentConfig, ExactlyOneSecretOfEnoughBytes) {
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\ndomain = \"gw.example.org\"\n"),
+  EXPECT_EQ(onlyProblem(base() + "[[component]]\ndomain = \"gw.example.org\"\n"),
             "7:component[0]: give exactly one of secret and secret_file");
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\ndomain = \"gw.example.org\"\nsecret = \"" +
+  EXPECT_EQ(onlyProblem(base() + "[[component]]\ndomain = \"gw.example.org\"\nsecret = \"" +
                         std::string(kSecret) + "\"\nsecret_file = \"s\"\n"),
             "10:component[0].secret_file: give exactly one of secret and secret_file");
-  EXPECT_EQ(onlyProblem(kBase + "[[component]]\ndomain = \"gw.example.org\"\nsecret = \"short\"\n"),
-            "9:component[0].secret: the secret must have 16 to 1024 bytes (found 5)");
+  EXPECT_EQ(
+      onlyProblem(base() + "[[component]]\ndomain = \"gw.example.org\"\nsecret = \"short\"\n"),
+      "9:component[0].secret: the secret must have 16 to 1024 bytes (found 5)");
 }
 
 TEST(ComponentConfig, ComponentsNeedAComponentListener) {
@@ -129,13 +134,13 @@ class SecretFile : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::filesystem::path write(const std::string& content, mode_t mode) {
-    const auto file = dir_ / "secret";
+    auto file = dir_ / "secret";
     std::ofstream(file) << content;
     ::chmod(file.c_str(), mode);
     return file;
   }
   config::LoadOutcome load() {
-    return parse(kBase + "[[component]]\ndomain = \"gw.example.org\"\nsecret_file = \"secret\"\n",
+    return parse(base() + "[[component]]\ndomain = \"gw.example.org\"\nsecret_file = \"secret\"\n",
                  dir_ / "keyfed.toml");
   }
 
