@@ -55,7 +55,7 @@ BoshSession::~BoshSession() {
 void BoshSession::handleCreation(std::unique_ptr<BoshReply> reply) {
   BoshBody open;
   open.rid = creationRid_;
-  process(std::move(open), std::move(reply));
+  process(open, std::move(reply));
   flush();
 }
 
@@ -77,13 +77,13 @@ void BoshSession::handle(BoshBody body, std::unique_ptr<BoshReply> reply) {
     const std::uint64_t rid = body.rid;  // read before the move below
     early_[rid] = Early{std::move(body), std::move(reply)};
   } else {
-    process(std::move(body), std::move(reply));
+    process(body, std::move(reply));
     while (!terminated_) {
       auto next = early_.find(nextRid_);
       if (next == early_.end()) break;
       Early early = std::move(next->second);
       early_.erase(next);
-      process(std::move(early.body), std::move(early.reply));
+      process(early.body, std::move(early.reply));
     }
   }
   // 11: more requests at once than `requests` is overactivity.
