@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -21,8 +22,10 @@ class MucRemoteTest : public MucTest {
  protected:
   void SetUp() override {
     MucTest::SetUp();
-    ts.server->hooks().stanzas.hook("route/remote", [this](server::StanzaEvent& e) {
-      toRemote.push_back(e.stanza.clone());
+    // The hook holds the list too: the sessions the base fixture closes after this
+    // fixture's members are gone still send their leave presence through it.
+    ts.server->hooks().stanzas.hook("route/remote", [sent = toRemote](server::StanzaEvent& e) {
+      sent->push_back(e.stanza.clone());
       return true;
     });
   }
@@ -33,7 +36,7 @@ class MucRemoteTest : public MucTest {
     ts.server->route(std::move(stanza));
   }
 
-  std::vector<xml::Element> takeRemote() { return std::exchange(toRemote, {}); }
+  std::vector<xml::Element> takeRemote() { return std::exchange(*toRemote, {}); }
 
   // What alice received of one kind (copies: take() returns a temporary).
   std::vector<xml::Element> aliceGot(std::string_view name) {
@@ -61,7 +64,8 @@ class MucRemoteTest : public MucTest {
     return e;
   }
 
-  std::vector<xml::Element> toRemote;
+  std::shared_ptr<std::vector<xml::Element>> toRemote =
+      std::make_shared<std::vector<xml::Element>>();
 };
 
 TEST_F(MucRemoteTest, ARemoteUserJoinsAndTalksThroughTheRouter) {
