@@ -3,8 +3,11 @@
 1.8 has no xep_0292 plugin, so the vCard4 payload is built with ElementTree). An old client's
 vcard-temp is read as vCard4 by a new one and notified to contacts who want urn:xmpp:vcard4;
 a new client's vCard4 is what an old client's vcard-temp get returns; the node's access model
-governs both forms."""
+governs both forms. slixmpp 1.8 announces a caps 'ver' computed before its plugins added their
+features, so its disco#info answer never hashes to it: these notifications also prove that such
+an answer still counts for the client that gave it (docs/pep.md)."""
 
+import asyncio
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -13,6 +16,7 @@ from slixmpp.plugins.xep_0054.stanza import VCardTemp
 
 from harness.clients import DEFAULT_PLUGINS, TIMEOUT, iq_error_condition
 from harness.pep import befriend, publish_options
+from harness.recorder import Recorder
 from harness.testcase import ServerTestCase
 
 PLUGINS = DEFAULT_PLUGINS + ("xep_0004", "xep_0054", "xep_0060", "xep_0115", "xep_0163")
@@ -32,6 +36,11 @@ def v4_text(card, prop: str, value: str = "text") -> str:
     return el.text or "" if el is not None else ""
 
 
+def is_vcard4_notification(msg) -> bool:
+    items = msg["pubsub_event"]["items"]
+    return items["node"] == NODE and any(i["id"] == "current" for i in items)
+
+
 def vcard4(body: str):
     return ET.fromstring(f"<vcard xmlns='{NS_VCARD4}'>{body}</vcard>")
 
@@ -45,6 +54,8 @@ class VCard4(ServerTestCase):
         self.alice = await self.vcard_client(self.alice_jid + "/old", alice_pw)
         self.bob = await self.vcard_client(self.bob_jid + "/new", bob_pw)
         self.carol = await self.vcard_client(carol_jid + "/new", carol_pw)
+        self.bob_events = Recorder(self.bob, "pubsub_publish")
+        self.carol_events = Recorder(self.carol, "pubsub_publish")
         # alice and bob subscribe to each other; carol stays a stranger.
         await befriend(self.alice, self.alice_jid, self.bob, self.bob_jid)
 
@@ -104,6 +115,8 @@ class VCard4(ServerTestCase):
                            "<impp><uri>xmpp:alice@wonderland.lit</uri></impp>"
                            "<gender><sex><text>F</text></sex></gender>"),
             timeout=TIMEOUT)
+        notified = await self.bob_events.wait_for(is_vcard4_notification)
+        self.assertEqual(v4_text(notified.xml.find(f".//{v4('vcard')}"), "fn"), "Alice Four")
         card = await self.read_vcard_temp(self.bob)
         self.assertEqual(card.findtext(f"{{{NS_TEMP}}}FN"), "Alice Four")
         self.assertEqual(card.findtext(f"{{{NS_TEMP}}}NICKNAME"), "a4")
@@ -117,6 +130,17 @@ class VCard4(ServerTestCase):
         self.assertEqual(v4_text(back, "fn"), "Alice Edited")
         self.assertEqual(v4_text(back, "impp", "uri"), "xmpp:alice@wonderland.lit")
         self.assertIsNotNone(back.find(v4("gender")))
+
+    async def test_contacts_who_want_vcard4_are_notified_of_a_vcard_temp_change(self):
+        await self.set_vcard_temp("<FN>Alice Notified</FN>")
+        message = await self.bob_events.wait_for(is_vcard4_notification)
+        self.assertEqual(str(message["from"]), self.alice_jid)
+        card = message.xml.find(f".//{v4('vcard')}")
+        self.assertEqual(v4_text(card, "fn"), "Alice Notified")
+        await self.carol.sync()
+        await asyncio.sleep(0.5)
+        self.assertFalse([m for m in self.carol_events.items if is_vcard4_notification(m)],
+                         "a stranger without a subscription is not notified")
 
     async def test_the_nodes_access_model_governs_vcard_temp_reads(self):
         await self.alice.plugin["xep_0060"].publish(

@@ -79,39 +79,72 @@ std::optional<CapsDirectory::Query> CapsDirectory::query(const CapsAnnouncement&
     return std::nullopt;
   }
   if (pending_.size() >= kMaxPendingQueries) return std::nullopt;
-  Pending p{"caps" + std::to_string(++nextId_),
+  Pending p{{},
             std::string(caps.ver),
             std::string(caps.hash),
+            std::string(caps.node),
             std::string(jid),
             now,
             {}};
   p.waiters.push_back(std::move(waiter));
-  Query q{p.id, std::string(caps.node) + "#" + std::string(caps.ver)};
+  return ask(std::move(p));
+}
+
+CapsDirectory::Query CapsDirectory::ask(Pending p) {
+  p.id = "caps" + std::to_string(++nextId_);
+  Query q{p.id, p.node + "#" + p.ver, p.asked, p.waiters.front().account};
   pending_.push_back(std::move(p));
   return q;
 }
 
-std::optional<std::vector<CapsWaiter>> CapsDirectory::answer(std::string_view id,
+std::optional<CapsDirectory::Answered> CapsDirectory::answer(std::string_view id,
                                                              std::string_view from,
-                                                             const xml::Element* answer) {
+                                                             const xml::Element* answer,
+                                                             base::SteadyTime now) {
   auto it = std::find_if(pending_.begin(), pending_.end(),
                          [&](const Pending& p) { return p.id == id && p.asked == from; });
   if (it == pending_.end()) return std::nullopt;
   Pending p = std::move(*it);
   pending_.erase(it);
-  // An error, or an answer that does not hash to the 'ver': nothing is
-  // believed, and the next announcement of the 'ver' asks again.
-  if (answer == nullptr || !capsMatch(*answer, p.hash, p.ver)) return std::vector<CapsWaiter>{};
-  auto record = std::make_shared<const CapsRecord>(capsRecordOf(*answer));
-  cache(p.ver, record);
-  std::vector<CapsWaiter> ready;
-  for (auto& w : p.waiters) {
-    auto e = entities_.find(w.jid);
-    if (e == entities_.end() || e->second.ver != p.ver) continue;
-    e->second.caps = record;
-    ready.push_back(std::move(w));
+  Answered out;
+  if (answer != nullptr && capsMatch(*answer, p.hash, p.ver)) {
+    auto record = std::make_shared<const CapsRecord>(capsRecordOf(*answer));
+    cache(p.ver, record);
+    settle(p.waiters, p.ver, {}, record, out.ready);
+    return out;
   }
-  return ready;
+  // Not verified: nothing is cached, and the next announcement of the 'ver'
+  // asks again. What an entity says of itself is still true for itself
+  // (it can only gain or lose its own notifications, which access checks
+  // gate anyway); an error leaves it without +notify.
+  CapsPtr own;
+  if (answer != nullptr) own = std::make_shared<const CapsRecord>(capsRecordOf(*answer));
+  settle(p.waiters, p.ver, p.asked, own, out.ready);
+  // The others still announcing the 'ver' are asked one by one.
+  std::erase_if(p.waiters, [&](const CapsWaiter& w) {
+    auto e = entities_.find(w.jid);
+    return e == entities_.end() || e->second.ver != p.ver;
+  });
+  if (!p.waiters.empty() && pending_.size() < kMaxPendingQueries) {
+    p.asked = p.waiters.front().jid;
+    p.sent = now;
+    out.next = ask(std::move(p));
+  }
+  return out;
+}
+
+void CapsDirectory::settle(std::vector<CapsWaiter>& waiters, const std::string& ver,
+                           std::string_view jid, const CapsPtr& record,
+                           std::vector<CapsWaiter>& ready) {
+  std::erase_if(waiters, [&](const CapsWaiter& w) {
+    if (!jid.empty() && w.jid != jid) return false;
+    auto e = entities_.find(w.jid);
+    if (record && e != entities_.end() && e->second.ver == ver) {
+      e->second.caps = record;
+      ready.push_back(w);
+    }
+    return true;
+  });
 }
 
 void CapsDirectory::cache(const std::string& ver, CapsPtr record) {

@@ -8,6 +8,11 @@
 // cache, filled only with answers whose hash was verified (section 5.1). An
 // unknown 'ver' is queried once (disco#info to the first entity that
 // announced it); entities that announce it meanwhile wait for that answer.
+// An answer that does not verify (a client that announces a stale or
+// miscomputed 'ver', or an error) speaks for the entity that gave it only:
+// that entity gets the nodes it named, nothing is cached, and the next
+// entity still waiting is asked in turn (section 5.4, "check the features of
+// the generating entity in some other way").
 // A presence repeating the known 'ver' allocates nothing.
 
 #include <cstddef>
@@ -72,19 +77,27 @@ class CapsDirectory {
 
   struct Query {
     std::string id;
-    std::string node;  // "node#ver", for the disco#info request
+    std::string node;     // "node#ver", for the disco#info request
+    std::string to;       // the entity to ask
+    std::string account;  // the account it is a contact of; empty: a local resource
   };
   // Registers `waiter` for the 'ver' `jid` announced. Returns the request to
   // send to `jid` when no query for this 'ver' is out yet (or the last one
   // timed out); nullopt when one is (or too many are).
   std::optional<Query> query(const CapsAnnouncement& caps, std::string_view jid, CapsWaiter waiter,
                              base::SteadyTime now);
+  struct Answered {
+    std::vector<CapsWaiter> ready;  // serve these now
+    std::optional<Query> next;      // send this: the answer spoke only for its sender
+  };
   // The answer to query `id` from `from`: `answer` is the <query/> of a
   // result, nullptr for an error. A verified answer is cached and set on the
-  // entities still announcing the 'ver'; returns the waiters to serve then.
-  // nullopt when `id` is not one of ours (or came from someone else).
-  std::optional<std::vector<CapsWaiter>> answer(std::string_view id, std::string_view from,
-                                                const xml::Element* answer);
+  // entities still announcing the 'ver', and all their waiters are ready. An
+  // unverified result is set on `from` only (its waiters are ready); the
+  // other waiters move to a query to the next of them. nullopt when `id` is
+  // not one of ours (or came from someone else).
+  std::optional<Answered> answer(std::string_view id, std::string_view from,
+                                 const xml::Element* answer, base::SteadyTime now);
 
   [[nodiscard]] std::size_t entities() const { return entities_.size(); }
   [[nodiscard]] std::size_t cached() const { return cache_.size(); }
@@ -98,11 +111,17 @@ class CapsDirectory {
     std::string id;
     std::string ver;
     std::string hash;
+    std::string node;   // the announcement's node, for asking again
     std::string asked;  // the JID the query went to
     base::SteadyTime sent;
     std::vector<CapsWaiter> waiters;
   };
   void cache(const std::string& ver, CapsPtr record);
+  // Sets `record` on the waiters' entities still announcing `ver` and moves
+  // those waiters to `ready`; only waiters for `jid` unless it is empty.
+  void settle(std::vector<CapsWaiter>& waiters, const std::string& ver, std::string_view jid,
+              const CapsPtr& record, std::vector<CapsWaiter>& ready);
+  Query ask(Pending p);
 
   using Map = std::unordered_map<std::string, Entity, server::StringHash, std::equal_to<>>;
   Map entities_;

@@ -281,11 +281,14 @@ class PepModule final : public server::Module {
   void askCaps(const CapsAnnouncement& caps, const xmpp::Jid& entity, std::string_view fromDomain,
                CapsWaiter waiter) {
     auto query = caps_->query(caps, entity.full(), std::move(waiter), server_->clock().steadyNow());
-    if (!query) return;
+    if (query) sendCapsQuery(*query, fromDomain);
+  }
+
+  void sendCapsQuery(const CapsDirectory::Query& query, std::string_view fromDomain) {
     xml::Element iq("iq", std::string(xmpp::ns::client));
-    iq.setAttr("type", "get").setAttr("id", query->id).setAttr("from", fromDomain);
-    iq.setAttr("to", entity.full());
-    iq.addChild("query", std::string(xmpp::ns::discoInfo)).setAttr("node", query->node);
+    iq.setAttr("type", "get").setAttr("id", query.id).setAttr("from", fromDomain);
+    iq.setAttr("to", query.to);
+    iq.addChild("query", std::string(xmpp::ns::discoInfo)).setAttr("node", query.node);
     server_->route(std::move(iq));
   }
 
@@ -294,9 +297,10 @@ class PepModule final : public server::Module {
     if (type != "result" && type != "error") return false;
     const xml::Element* query =
         type == "result" ? e.stanza.child("query", xmpp::ns::discoInfo) : nullptr;
-    auto ready = caps_->answer(xmpp::stanzaId(e.stanza), e.from.full(), query);
-    if (!ready) return false;
-    for (const CapsWaiter& w : *ready) {
+    auto answered =
+        caps_->answer(xmpp::stanzaId(e.stanza), e.from.full(), query, server_->clock().steadyNow());
+    if (!answered) return false;
+    for (const CapsWaiter& w : answered->ready) {
       if (!w.account.empty()) {
         auto owner = xmpp::Jid::parse(w.account);
         if (owner) delivery_->sendLastItems(*owner, w.jid);
@@ -307,6 +311,11 @@ class PepModule final : public server::Module {
       if (server::ClientSession* s = server_->sessions().find(*jid); s != nullptr) {
         delivery_->sendLastItemsToLocal(*s);
       }
+    }
+    if (const auto& next = answered->next) {
+      // From the host of the account it is a contact of, or its own (local).
+      auto on = xmpp::Jid::parse(next->account.empty() ? next->to : next->account);
+      if (on) sendCapsQuery(*next, on->domain());
     }
     return true;
   }

@@ -96,11 +96,12 @@ TEST(CapsDirectory, AsksOncePerVerAndServesEveryoneWaiting) {
   EXPECT_FALSE(dir.query(caps, "b@y/2", {"b@y/2", "a@x"}, now));  // already asked
 
   // The answer must come from the entity asked.
-  EXPECT_FALSE(dir.answer(q->id, "b@y/2", &a.query));
-  auto ready = dir.answer(q->id, "a@x/1", &a.query);
-  ASSERT_TRUE(ready);
-  ASSERT_EQ(ready->size(), 2U);
-  EXPECT_EQ((*ready)[1].account, "a@x");
+  EXPECT_FALSE(dir.answer(q->id, "b@y/2", &a.query, now));
+  auto answered = dir.answer(q->id, "a@x/1", &a.query, now);
+  ASSERT_TRUE(answered);
+  ASSERT_EQ(answered->ready.size(), 2U);
+  EXPECT_EQ(answered->ready[1].account, "a@x");
+  EXPECT_FALSE(answered->next);
   EXPECT_TRUE(dir.wants("a@x/1", "urn:xmpp:avatar:metadata"));
   EXPECT_TRUE(dir.wants("b@y/2", "eu.siacs.conversations.axolotl.devicelist"));
   EXPECT_FALSE(dir.wants("b@y/2", "urn:xmpp:avatar:data"));
@@ -112,21 +113,69 @@ TEST(CapsDirectory, AsksOncePerVerAndServesEveryoneWaiting) {
   EXPECT_FALSE(dir.known("c@z/3"));
 }
 
-TEST(CapsDirectory, AnAnswerThatDoesNotHashToTheVerIsNotBelieved) {
+TEST(CapsDirectory, AnUnverifiedAnswerSpeaksOnlyForItsSender) {
+  // slixmpp 1.8 announces a 'ver' computed before its plugins added their
+  // features: the answer is true, the 'ver' is not.
   CapsDirectory dir(16);
-  auto honest = answerFor({"urn:xmpp:avatar:metadata+notify"});
-  auto lie = answerFor({"urn:xmpp:bookmarks:1+notify"});
-  const CapsAnnouncement caps{"sha-1", "n", honest.ver};
+  auto announced = answerFor({"urn:xmpp:vcard4+notify"});
+  auto actual = answerFor({"urn:xmpp:vcard4+notify", "vcard-temp", "urn:xmpp:ping"});
+  const CapsAnnouncement caps{"sha-1", "n", announced.ver};
+  const base::SteadyTime now{};
+  for (const char* jid : {"a@x/1", "b@x/2", "c@y/3"}) dir.announce(jid, caps);
+  auto q = dir.query(caps, "a@x/1", {"a@x/1", {}}, now);
+  ASSERT_TRUE(q);
+  EXPECT_FALSE(dir.query(caps, "b@x/2", {"b@x/2", {}}, now));
+  EXPECT_FALSE(dir.query(caps, "c@y/3", {"c@y/3", "b@x"}, now));
+
+  auto answered = dir.answer(q->id, "a@x/1", &actual.query, now);
+  ASSERT_TRUE(answered);
+  ASSERT_EQ(answered->ready.size(), 1U);
+  EXPECT_EQ(answered->ready[0].jid, "a@x/1");
+  EXPECT_TRUE(dir.wants("a@x/1", "urn:xmpp:vcard4"));
+  EXPECT_FALSE(dir.known("b@x/2")) << "a's word is not b's";
+  EXPECT_EQ(dir.cached(), 0U);
+  ASSERT_TRUE(answered->next);
+  EXPECT_EQ(answered->next->to, "b@x/2");
+  EXPECT_EQ(answered->next->node, "n#" + announced.ver);
+
+  // b errs: b gets nothing, c is asked; c answers for itself.
+  auto fromB = dir.answer(answered->next->id, "b@x/2", nullptr, now);
+  ASSERT_TRUE(fromB);
+  EXPECT_TRUE(fromB->ready.empty());
+  ASSERT_TRUE(fromB->next);
+  EXPECT_EQ(fromB->next->to, "c@y/3");
+  EXPECT_EQ(fromB->next->account, "b@x");
+  auto fromC = dir.answer(fromB->next->id, "c@y/3", &actual.query, now);
+  ASSERT_TRUE(fromC);
+  ASSERT_EQ(fromC->ready.size(), 1U);
+  EXPECT_EQ(fromC->ready[0].account, "b@x");
+  EXPECT_FALSE(fromC->next);
+  EXPECT_TRUE(dir.wants("c@y/3", "urn:xmpp:vcard4"));
+  EXPECT_FALSE(dir.known("b@x/2"));
+
+  // Nothing was cached: the next entity with this 'ver' is asked itself, and
+  // a repeat by a settled entity changes nothing.
+  EXPECT_EQ(dir.announce("d@x/4", caps), CapsDirectory::Change::unknown);
+  EXPECT_EQ(dir.announce("a@x/1", caps), CapsDirectory::Change::unchanged);
+}
+
+TEST(CapsDirectory, AnUnverifiedAnswerSkipsWaitersThatMovedOn) {
+  CapsDirectory dir(16);
+  auto announced = answerFor({"one+notify"});
+  auto actual = answerFor({"two+notify"});
+  const CapsAnnouncement caps{"sha-1", "n", announced.ver};
   dir.announce("a@x/1", caps);
+  dir.announce("b@x/2", caps);
   auto q = dir.query(caps, "a@x/1", {"a@x/1", {}}, {});
   ASSERT_TRUE(q);
-  auto ready = dir.answer(q->id, "a@x/1", &lie.query);
-  ASSERT_TRUE(ready);
-  EXPECT_TRUE(ready->empty());
-  EXPECT_FALSE(dir.known("a@x/1"));
-  EXPECT_EQ(dir.cached(), 0U);
-  // The next announcement asks again.
-  EXPECT_TRUE(dir.query(caps, "a@x/1", {"a@x/1", {}}, {}));
+  (void)dir.query(caps, "b@x/2", {"b@x/2", {}}, {});
+  dir.forget("b@x/2");  // went offline meanwhile
+  auto answered = dir.answer(q->id, "a@x/1", &actual.query, {});
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->ready.size(), 1U);
+  EXPECT_FALSE(answered->next);
+  EXPECT_TRUE(dir.wants("a@x/1", "two"));
+  EXPECT_FALSE(dir.wants("a@x/1", "one"));
 }
 
 TEST(CapsDirectory, TheCacheIsBoundedAndQueriesTimeOut) {
@@ -138,7 +187,7 @@ TEST(CapsDirectory, TheCacheIsBoundedAndQueriesTimeOut) {
     dir.announce(jid, caps);
     auto q = dir.query(caps, jid, {jid, {}}, {});
     ASSERT_TRUE(q);
-    ASSERT_TRUE(dir.answer(q->id, jid, &a.query));
+    ASSERT_TRUE(dir.answer(q->id, jid, &a.query, {}));
   }
   EXPECT_EQ(dir.cached(), 2U);
   EXPECT_TRUE(dir.wants("u@x/0", "node0"));  // entities keep their record
