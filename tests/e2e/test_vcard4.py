@@ -5,9 +5,13 @@ vcard-temp is read as vCard4 by a new one and notified to contacts who want urn:
 a new client's vCard4 is what an old client's vcard-temp get returns; the node's access model
 governs both forms. slixmpp 1.8 announces a caps 'ver' computed before its plugins added their
 features, so its disco#info answer never hashes to it: these notifications also prove that such
-an answer still counts for the client that gave it (docs/pep.md)."""
+an answer still counts for the client that gave it (docs/pep.md). Avatars: an old client's
+vcard-temp PHOTO is the XEP-0084 avatar a new client (slixmpp's xep_0084) reads, and a new
+client's XEP-0084 avatar is the PHOTO an old client reads."""
 
 import asyncio
+import base64
+import hashlib
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -19,11 +23,16 @@ from harness.pep import befriend, publish_options
 from harness.recorder import Recorder
 from harness.testcase import ServerTestCase
 
-PLUGINS = DEFAULT_PLUGINS + ("xep_0004", "xep_0054", "xep_0060", "xep_0115", "xep_0163")
+PLUGINS = DEFAULT_PLUGINS + ("xep_0004", "xep_0054", "xep_0060", "xep_0084", "xep_0115",
+                             "xep_0163")
 NS_DISCO_INFO = "http://jabber.org/protocol/disco#info"
 NS_VCARD4 = "urn:ietf:params:xml:ns:vcard-4.0"
 NS_TEMP = "vcard-temp"
 NODE = "urn:xmpp:vcard4"
+AVATAR_DATA = "urn:xmpp:avatar:data"
+AVATAR_METADATA = "urn:xmpp:avatar:metadata"
+IMAGE = b"\x89PNG\r\n\x1a\nnot really a picture"
+IMAGE_ID = hashlib.sha1(IMAGE).hexdigest()
 
 
 def v4(tag: str) -> str:
@@ -165,6 +174,39 @@ class VCard4(ServerTestCase):
                 timeout=TIMEOUT)
         self.assertEqual(iq_error_condition(refused.exception), "bad-request")
         await self.assertServerStillServes()
+
+    async def test_an_old_clients_photo_is_the_avatar_new_clients_read(self):
+        encoded = base64.b64encode(IMAGE).decode()
+        await self.set_vcard_temp("<FN>Alice</FN><PHOTO><TYPE>image/png</TYPE>"
+                                  f"<BINVAL>{encoded[:16]}\n{encoded[16:]}</BINVAL></PHOTO>")
+        result = await self.bob.plugin["xep_0060"].get_items(self.alice_jid, AVATAR_METADATA,
+                                                             timeout=TIMEOUT)
+        info = result.xml.find(f".//{{{AVATAR_METADATA}}}info")
+        self.assertIsNotNone(info, f"no avatar metadata in {result}")
+        self.assertEqual(info.get("id"), IMAGE_ID)
+        self.assertEqual(info.get("type"), "image/png")
+        self.assertEqual(info.get("bytes"), str(len(IMAGE)))
+        data = await self.bob.plugin["xep_0084"].retrieve_avatar(self.alice_jid, IMAGE_ID,
+                                                                 timeout=TIMEOUT)
+        value = data.xml.find(f".//{{{AVATAR_DATA}}}data").text
+        self.assertEqual(base64.b64decode(value), IMAGE)
+
+    async def test_a_new_clients_avatar_is_the_photo_old_clients_read(self):
+        avatars = self.bob.plugin["xep_0084"]
+        await avatars.publish_avatar(IMAGE, timeout=TIMEOUT)
+        await avatars.publish_avatar_metadata(
+            {"id": IMAGE_ID, "type": "image/png", "bytes": len(IMAGE)}, timeout=TIMEOUT)
+        result = await self.alice.plugin["xep_0054"].get_vcard(self.bob_jid, local=False,
+                                                               timeout=TIMEOUT)
+        photo = result.xml.find(f"{{{NS_TEMP}}}vCard/{{{NS_TEMP}}}PHOTO")
+        self.assertIsNotNone(photo, f"no PHOTO in {result}")
+        self.assertEqual(photo.findtext(f"{{{NS_TEMP}}}TYPE"), "image/png")
+        self.assertEqual(base64.b64decode(photo.findtext(f"{{{NS_TEMP}}}BINVAL")), IMAGE)
+        # Disabling the avatar (an empty <metadata/>) takes the PHOTO away.
+        await avatars.stop(timeout=TIMEOUT)
+        result = await self.alice.plugin["xep_0054"].get_vcard(self.bob_jid, local=False,
+                                                               timeout=TIMEOUT)
+        self.assertIsNone(result.xml.find(f"{{{NS_TEMP}}}vCard/{{{NS_TEMP}}}PHOTO"))
 
 
 if __name__ == "__main__":

@@ -282,15 +282,6 @@ std::optional<xml::Element> orgToV4(const xml::Element& prop) {
   return out;
 }
 
-std::string withoutWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
-  }
-  return out;
-}
-
 std::optional<xml::Element> photoToV4(const xml::Element& prop) {
   constexpr std::string_view fields[] = {"TYPE", "BINVAL", "EXTVAL"};
   auto read = readFlagged(prop, {}, fields);
@@ -463,6 +454,15 @@ base::Result<xml::Element> convert(const xml::Element& card, xml::Element out,
 }
 
 }  // namespace
+
+std::string withoutWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
 
 base::Result<xml::Element> toVCard4(const xml::Element& vcardTemp) {
   if (!vcardTemp.is("vCard", kTempNs)) return mappingError("not a vcard-temp <vCard/>");

@@ -7,6 +7,7 @@
 // round trip loses nothing a client sent.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "keyfed/base/result.hpp"
@@ -28,5 +29,9 @@ base::Result<xml::Element> toVCard4(const xml::Element& vcardTemp);
 // The reverse. Errors ("vcard.mapping"): not a vCard4 <vcard/>, more than
 // kMaxProperties.
 base::Result<xml::Element> toVCardTemp(const xml::Element& vcard4);
+
+// The text without spaces, tabs and line breaks (clients wrap base64 and
+// media types at 76 columns).
+std::string withoutWhitespace(std::string_view text);
 
 }  // namespace keyfed::modules::vcard

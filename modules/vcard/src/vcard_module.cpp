@@ -8,6 +8,7 @@
 // PEP module, this is plain vcard-temp.
 #include <string>
 
+#include "avatar_bridge.hpp"
 #include "keyfed/modules/vcard.hpp"
 #include "keyfed/server/server.hpp"
 #include "keyfed/xml/stored_element.hpp"
@@ -130,6 +131,7 @@ class VCardModule final : public server::Module {
                                         : StanzaErrorCondition::internalServerError);
       return true;
     }
+    publishAvatar(e.server, e.to.bare(), *payload);
     e.server.route(xmpp::makeIqResult(e.stanza));
     return true;
   }
@@ -146,9 +148,9 @@ class VCardModule final : public server::Module {
     });
     pep.hook("pep-check-publish", [](server::PepEvent& e) { return checkVCard4(e); });
     pep.hook("pep-published", [this](server::PepEvent& e) {
-      if (e.node == vcard::kVCard4Node && !e.internal && e.payload != nullptr) {
-        storeConverted(e.server, e.owner, *e.payload);
-      }
+      if (e.internal || e.payload == nullptr) return false;
+      if (e.node == vcard::kVCard4Node) storeConverted(e.server, e.owner, *e.payload);
+      if (e.node == vcard::kAvatarMetadataNode) photoFromAvatar(e.server, e.owner, *e.payload);
       return false;
     });
   }
@@ -203,6 +205,85 @@ class VCardModule final : public server::Module {
     if (!publish.refusal) return std::nullopt;
     log_.info("PEP refused the vCard4 of {}: {}", owner.bareView(), publish.refusalText);
     return std::pair{*publish.refusal, std::move(publish.refusalText)};
+  }
+
+  // A PHOTO set through vcard-temp is the XEP-0084 avatar too, unless it is
+  // that avatar already (docs/vcard.md, "Avatars"). Best effort: the card is
+  // stored whatever PEP says, and a card without a PHOTO leaves the avatar.
+  void publishAvatar(server::Server& server, const xmpp::Jid& owner, const xml::Element& card) {
+    if (!server.hooks().pep.hasHandlers("pep-publish")) return;
+    auto avatar = vcard::avatarOfVCardTemp(card, server.storage().limits().vcardBytes);
+    if (!avatar || currentAvatarId(server, owner) == avatar->id) return;
+    // Data first: a client fetches it when the metadata names it (XEP-0084 4.1).
+    const xml::Element data = vcard::avatarData(*avatar);
+    const xml::Element metadata = vcard::avatarMetadata(*avatar);
+    for (const auto& [node, payload] : {std::pair{vcard::kAvatarDataNode, &data},
+                                        std::pair{vcard::kAvatarMetadataNode, &metadata}}) {
+      server::PepEvent publish(server, owner, node);
+      publish.itemId = avatar->id;
+      publish.payload = payload;
+      publish.internal = true;
+      server.hooks().pep.fire("pep-publish", publish);
+      if (publish.refusal) {
+        log_.info("PEP refused the avatar from the vCard of {}: {}", owner.bareView(),
+                  publish.refusalText);
+        return;
+      }
+    }
+  }
+
+  // The owner's client published XEP-0084 avatar metadata: the image (or its
+  // absence, an empty <metadata/>) becomes the card's PHOTO, for clients that
+  // read avatars from vcard-temp (XEP-0153), and the vCard4 follows.
+  // Metadata that points only at images elsewhere ('url') changes nothing.
+  void photoFromAvatar(server::Server& server, const xmpp::Jid& owner,
+                       const xml::Element& metadata) {
+    const std::size_t limit = server.storage().limits().vcardBytes;
+    std::optional<xml::Element> photo;
+    if (const xml::Element* info = vcard::inlineAvatarInfo(metadata)) {
+      server::PepEvent read(server, owner, vcard::kAvatarDataNode);
+      read.itemId = info->attr("id");
+      read.requester = &owner;
+      server.hooks().pep.fire("pep-retrieve", read);
+      if (!read.found) return;  // no data published under that id
+      photo = vcard::vcardPhoto(*info, *read.found, limit);
+      if (!photo) return;
+    } else if (metadata.childCount() != 0) {
+      return;
+    }
+    auto& store = server.storage().vcards();
+    auto stored = store.get(owner.node(), owner.domain());
+    if (!stored) return;  // the account is gone
+    xml::Element card = emptyVCard();
+    if (stored->has_value()) {
+      auto parsed = xml::parseStoredElement(**stored, limit + 1024);
+      if (!parsed) return;
+      card = std::move(*parsed);
+    }
+    if (!vcard::replacePhoto(card, photo)) return;
+    std::string text = xml::toString(card);
+    if (text.size() > limit) {
+      log_.info("the avatar of {} does not fit in its vCard", owner.bareView());
+      return;
+    }
+    if (publishVCard4(server, owner, card)) return;  // logged there; both forms unchanged
+    const bool empty = isEmptyCard(card);
+    auto saved = empty ? store.remove(owner.node(), owner.domain())
+                       : store.set(owner.node(), owner.domain(), text);
+    if (!saved) {
+      log_.warn("putting the avatar of {} into its vCard: {}", owner.bareView(),
+                saved.error().describe());
+    }
+  }
+
+  // The id of the owner's current XEP-0084 avatar ("" when none).
+  static std::string currentAvatarId(server::Server& server, const xmpp::Jid& owner) {
+    server::PepEvent read(server, owner, vcard::kAvatarMetadataNode);
+    read.requester = &owner;
+    server.hooks().pep.fire("pep-retrieve", read);
+    if (!read.found) return {};
+    const xml::Element* info = read.found->child("info", vcard::kAvatarMetadataNode);
+    return info != nullptr ? std::string(info->attr("id")) : std::string();
   }
 
   base::Logger log_{"vcard"};

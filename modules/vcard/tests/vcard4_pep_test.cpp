@@ -244,5 +244,107 @@ TEST_F(VCard4PepTest, WhatPepRefusesIsNotStoredAsVCardTemp) {
   EXPECT_EQ(legacy.child("vCard", ns::vcard)->childText("FN", ns::vcard), "Small");
 }
 
+// docs/vcard.md, "Avatars": an older client's PHOTO reaches XEP-0084 readers.
+TEST_F(VCard4PepTest, AVCardTempPhotoIsPublishedAsTheXep0084Avatar) {
+  constexpr std::string_view kSha1 = "05eef2164a379d270e894ea4e95d5a11df62e66e";
+  auto set =
+      ask(*alice, setVCardTemp("<FN>Alice</FN><PHOTO><TYPE>image/png</TYPE><BINVAL>"
+                               "iVBORw0KGgpub3Qg\ncmVhbGx5IGEgcGljdHVyZQ==</BINVAL></PHOTO>"));
+  ASSERT_EQ(xmpp::stanzaType(set), "result") << xml::toString(set);
+
+  auto items = [&](std::string_view node) {
+    return ask(*bob,
+               "<iq xmlns='jabber:client' type='get' id='av' to='alice@example.test'>"
+               "<pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='" +
+                   std::string(node) + "'/></pubsub></iq>");
+  };
+  const xml::Element metadata = items("urn:xmpp:avatar:metadata");
+  const xml::Element* item = onlyItem(metadata);
+  ASSERT_NE(item, nullptr) << xml::toString(metadata);
+  EXPECT_EQ(item->attr("id"), kSha1);
+  const xml::Element* info = item->child("metadata", "urn:xmpp:avatar:metadata")
+                                 ->child("info", "urn:xmpp:avatar:metadata");
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->attr("bytes"), "28");
+  EXPECT_EQ(info->attr("type"), "image/png");
+  const xml::Element data = items("urn:xmpp:avatar:data");
+  item = onlyItem(data);
+  ASSERT_NE(item, nullptr) << xml::toString(data);
+  EXPECT_EQ(item->attr("id"), kSha1);
+  EXPECT_EQ(item->childText("data", "urn:xmpp:avatar:data"),
+            "iVBORw0KGgpub3QgcmVhbGx5IGEgcGljdHVyZQ==");
+  // The avatar nodes keep XEP-0084's default: a stranger does not see them.
+  EXPECT_EQ(errorCondition(ask(*carol,
+                               "<iq xmlns='jabber:client' type='get' id='av' "
+                               "to='alice@example.test'><pubsub xmlns='http://jabber.org/"
+                               "protocol/pubsub'><items node='urn:xmpp:avatar:metadata'/>"
+                               "</pubsub></iq>")),
+            "not-authorized");
+
+  // A card whose PHOTO is not an image is stored; the avatar stays.
+  set = ask(*alice, setVCardTemp("<FN>Alice</FN><PHOTO><TYPE>image/png</TYPE><BINVAL>%%%"
+                                 "</BINVAL></PHOTO>"));
+  ASSERT_EQ(xmpp::stanzaType(set), "result") << xml::toString(set);
+  const xml::Element still = items("urn:xmpp:avatar:metadata");
+  item = onlyItem(still);
+  ASSERT_NE(item, nullptr);
+  EXPECT_EQ(item->attr("id"), kSha1);
+}
+
+std::string publishItem(std::string_view node, std::string_view id, const std::string& payload) {
+  return "<iq xmlns='jabber:client' type='set' id='pa'><pubsub "
+         "xmlns='http://jabber.org/protocol/pubsub'><publish node='" +
+         std::string(node) + "'><item id='" + std::string(id) + "'>" + payload +
+         "</item></publish></pubsub></iq>";
+}
+
+// The way back: a newer client's XEP-0084 avatar is the PHOTO older clients read.
+TEST_F(VCard4PepTest, AXep0084AvatarBecomesTheVCardPhoto) {
+  constexpr std::string_view kSha1 = "05eef2164a379d270e894ea4e95d5a11df62e66e";
+  const std::string image = "iVBORw0KGgpub3QgcmVhbGx5IGEgcGljdHVyZQ==";
+  ask(*alice, setVCardTemp("<FN>Alice</FN>"));
+  auto r = ask(*alice, publishItem("urn:xmpp:avatar:data", kSha1,
+                                   "<data xmlns='urn:xmpp:avatar:data'>" + image + "</data>"));
+  ASSERT_EQ(xmpp::stanzaType(r), "result") << xml::toString(r);
+  r = ask(*alice,
+          publishItem("urn:xmpp:avatar:metadata", kSha1,
+                      "<metadata xmlns='urn:xmpp:avatar:metadata'>"
+                      "<info bytes='9000' id='0000' type='image/jpeg' url='https://a.example/x'/>"
+                      "<info bytes='28' id='" +
+                          std::string(kSha1) + "' type='image/png'/></metadata>"));
+  ASSERT_EQ(xmpp::stanzaType(r), "result") << xml::toString(r);
+
+  const xml::Element legacy = ask(*carol, getVCardTemp("alice@example.test"));
+  const xml::Element* card = legacy.child("vCard", ns::vcard);
+  ASSERT_NE(card, nullptr) << xml::toString(legacy);
+  EXPECT_EQ(card->childText("FN", ns::vcard), "Alice") << "the rest of the card is kept";
+  const xml::Element* photo = card->child("PHOTO", ns::vcard);
+  ASSERT_NE(photo, nullptr) << xml::toString(legacy);
+  EXPECT_EQ(photo->childText("TYPE", ns::vcard), "image/png");
+  EXPECT_EQ(photo->childText("BINVAL", ns::vcard), image);
+  // The vCard4 follows.
+  const xml::Element got4 = ask(*carol, getVCard4("alice@example.test"));
+  const xml::Element* item = onlyItem(got4);
+  ASSERT_NE(item, nullptr);
+  EXPECT_EQ(item->child("vcard", vcard::kVCard4Ns)
+                ->child("photo", vcard::kVCard4Ns)
+                ->childText("uri", vcard::kVCard4Ns),
+            "data:image/png;base64," + image);
+
+  // Only hosted elsewhere: nothing to copy, the PHOTO stays.
+  ask(*alice, publishItem("urn:xmpp:avatar:metadata", "0000",
+                          "<metadata xmlns='urn:xmpp:avatar:metadata'><info bytes='9' id='0000' "
+                          "type='image/png' url='https://a.example/y'/></metadata>"));
+  const xml::Element kept = ask(*carol, getVCardTemp("alice@example.test"));
+  EXPECT_NE(kept.child("vCard", ns::vcard)->child("PHOTO", ns::vcard), nullptr);
+
+  // An empty <metadata/> disables the avatar: the PHOTO goes, the rest stays.
+  ask(*alice, publishItem("urn:xmpp:avatar:metadata", "none",
+                          "<metadata xmlns='urn:xmpp:avatar:metadata'/>"));
+  const xml::Element cleared = ask(*carol, getVCardTemp("alice@example.test"));
+  EXPECT_EQ(cleared.child("vCard", ns::vcard)->child("PHOTO", ns::vcard), nullptr);
+  EXPECT_EQ(cleared.child("vCard", ns::vcard)->childText("FN", ns::vcard), "Alice");
+}
+
 }  // namespace
 }  // namespace keyfed::modules
