@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "keyfed/modules/s2s.hpp"
 #include "keyfed/xmpp/jid.hpp"
 
 namespace keyfed::app {
@@ -40,7 +41,28 @@ base::Result<json> userChanged(server::Server& server, const json& args) {
   return json{{"closed_sessions", sessions.size()}};
 }
 
+json s2sList(server::Module& s2s) {
+  json pairs = json::array();
+  for (const auto& p : modules::s2sPairs(s2s)) {
+    pairs.push_back({{"local", p.local},
+                     {"remote", p.remote},
+                     {"direction", p.direction},
+                     {"state", p.state},
+                     {"address", p.address},
+                     {"level", p.level},
+                     {"evidence", p.evidence},
+                     {"why", p.why},
+                     {"stream", p.stream},
+                     {"seconds", p.seconds}});
+  }
+  return {{"pairs", std::move(pairs)}};
+}
+
 }  // namespace
+
+void registerS2sAdminCommands(server::AdminService& admin, server::Module& s2s) {
+  admin.add("s2s-list", [&s2s](const json&) -> base::Result<json> { return s2sList(s2s); });
+}
 
 void registerAdminCommands(server::AdminService& admin, server::Server& server,
                            std::function<base::Result<void>()> reload) {

@@ -92,6 +92,7 @@ int run(ConfigHistory& history) {
   };
   if (!config.server.adminSocket.empty()) {
     app::registerAdminCommands(admin, server, reload);
+    app::registerS2sAdminCommands(admin, modules.s2s);
     agent::registerAgentAdminCommands(admin, modules.agent);
     clearinghouse::registerClearinghouseAdminCommands(admin, modules.clearinghouse);
     if (auto listening = admin.listen(config.server.adminSocket); !listening) {

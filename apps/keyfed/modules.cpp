@@ -73,10 +73,12 @@ AdminModules addBuiltinModules(server::Server& server) {
   // XEP-0363: slots over XMPP, files on the https routes ([upload], docs/upload.md).
   server.addModule(modules::makeUploadModule(&httpsRoutes));
   server.addModule(std::move(https));
-  server.addModule(modules::makeS2sModule());
+  auto s2s = modules::makeS2sModule();
+  server::Module& s2sModule = *s2s;
+  server.addModule(std::move(s2s));
   // c2s adds XMPP over WebSocket and host-meta to the https routes ([websocket]).
   server.addModule(modules::makeC2sModule(&httpsRoutes));
-  return {agentModule, clearinghouseModule};
+  return {agentModule, clearinghouseModule, s2sModule};
 }
 
 }  // namespace keyfed::app

@@ -11,6 +11,7 @@ namespace keyfed::app {
 struct AdminModules {
   agent::AgentModule& agent;
   clearinghouse::ClearinghouseModule& clearinghouse;
+  server::Module& s2s;
 };
 AdminModules addBuiltinModules(server::Server& server);
 

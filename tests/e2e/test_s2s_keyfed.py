@@ -2,10 +2,12 @@
 instead of DNS, certificates from the test CA. Messages and presence cross both ways at each
 rung of the trust ladder (verified, secure, trusted, pinned); a peer below the required rung is
 refused with policy-violation; a peer revoked by a config reload loses its live streams within
-a second (docs/federation.md)."""
+a second (docs/federation.md). `keyfedctl s2s list` shows each live pair with its rung and
+evidence (docs/admin.md)."""
 
 from __future__ import annotations
 
+import json
 import time
 import unittest
 
@@ -119,6 +121,23 @@ class KeyfedFederation(unittest.IsolatedAsyncioTestCase):
         self.assertIn(f"level={level}", line)
         return line
 
+    def assertListed(self, server: KeyfedServer, direction: str, local: str, peer: str,
+                     level: str) -> dict:
+        """The pair in `keyfedctl s2s list --json`, ready at `level`; also in the text form."""
+        proc = server.ctl_run("s2s", "list", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        pairs = json.loads(proc.stdout)["pairs"]
+        found = [p for p in pairs if (p["direction"], p["local"], p["remote"]) ==
+                 (direction, local, peer)]
+        self.assertEqual(len(found), 1, pairs)
+        pair = found[0]
+        self.assertEqual((pair["state"], pair["level"]), ("ready", level), pair)
+        self.assertIn(f"level={level}", pair["evidence"])
+        text = server.ctl_run("s2s", "list").stdout
+        arrow = f"{peer} -> {local}" if direction == "in" else f"{local} -> {peer}"
+        self.assertIn(f"{direction:<5}{arrow}  ready  {level}  ", text)
+        return pair
+
     # --- the ladder ---------------------------------------------------------------------------
     async def test_trusted_certificates_and_sasl_external(self):
         a, b = self.start_pair(s2s_a=s2s_section(level="trusted"),
@@ -129,6 +148,9 @@ class KeyfedFederation(unittest.IsolatedAsyncioTestCase):
             self.assertIn("sasl-external", line)
             self.assertIn("certificate=valid", line)
             self.assertAdmitted(server, "outbound", local, peer, "trusted")
+            listed = self.assertListed(server, "in", local, peer, "trusted")
+            self.assertIn("sasl-external", listed["evidence"])
+            self.assertListed(server, "out", local, peer, "trusted")
 
     async def test_trusted_over_direct_tls(self):
         a, b = self.start_pair(s2s_a=s2s_section(level="trusted"),
@@ -189,6 +211,9 @@ class KeyfedFederation(unittest.IsolatedAsyncioTestCase):
             self.assertIn("dialback", line)
             self.assertIn("certificate=invalid", line)
             self.assertAdmitted(server, "outbound", local, peer, "secure")
+            listed = self.assertListed(server, "in", local, peer, "secure")
+            self.assertIn("dialback", listed["evidence"])
+            self.assertEqual(listed["address"], B_HOST if local == "a.test" else A_HOST)
 
     async def test_verified_dialback_without_tls(self):
         a, b = self.start_pair(s2s_a=s2s_section(level="verified", require_tls=False),

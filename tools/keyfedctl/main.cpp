@@ -102,6 +102,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   audit->add_flag("--json", o.audit.json, "print the records as JSON");
 
+  auto* s2s = app.add_subcommand("s2s", "live server-to-server streams");
+  s2s->require_subcommand(1);
+  auto* s2sList = s2s->add_subcommand("list", "every domain pair: state, trust level, evidence");
+  s2sList->add_flag("--json", o.json, "print the pairs as JSON");
+
   auto* policy = app.add_subcommand("policy", "the live federation policy");
   policy->require_subcommand(1);
   auto* policyList = policy->add_subcommand("list", "the live entries");
@@ -170,6 +175,7 @@ int main(int argc, char** argv) {
   if (*request) return ctl::facRequest(ctx, o.fac);
   if (*submit) return ctl::facSubmit(ctx, o.submitFile);
   if (*audit) return ctl::audit(ctx, o.audit);
+  if (*s2sList) return ctl::s2sList(ctx, o.json);
   if (*policyList) return ctl::policyList(ctx, o.json);
   if (*policyRevoke) return ctl::policyRevoke(ctx, o.entryId);
   if (*policyAdd) return ctl::policyAdd(ctx, o.policyKind, o.policySpec, o.validity);

@@ -497,4 +497,27 @@ void S2sInSession::handleGone(std::string_view reason) {
   owner_.release(this);
 }
 
+void S2sInSession::describePairs(std::vector<S2sPairStatus>& out) const {
+  const auto now = server_.clock().now();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(server_.clock().steadyNow() - connectedAt_)
+          .count();
+  for (const auto& [key, evidence] : pairs_) {
+    const auto facts = makeFacts(owner_.settings(), key.first, key.second, address(),
+                                 policy::Direction::inbound, evidence, now);
+    S2sPairStatus pair{key.first,       key.second, "in",
+                       "ready",         address(),  std::string(policy::toString(facts.level())),
+                       describe(facts), {},         id(),
+                       seconds};
+    if (auto gate = agentOnly_.find(key); gate != agentOnly_.end()) {
+      pair.state = "agent-only";
+      pair.why = gate->second;
+    }
+    out.push_back(std::move(pair));
+  }
+  for (const auto& [local, remote] : verifying_) {
+    out.push_back({local, remote, "in", "pending", address(), {}, {}, {}, id(), seconds});
+  }
+}
+
 }  // namespace keyfed::modules::s2s

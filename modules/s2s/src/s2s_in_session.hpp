@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "dialback.hpp"
 #include "keyfed/net/event_loop.hpp"
@@ -41,6 +42,8 @@ class S2sInSession final : public server::Session, public S2sStream {
   // The policy changed: re-decide every admitted pair; close when one is refused.
   void recheck();
   [[nodiscard]] std::size_t pairCount() const { return pairs_.size(); }
+  // Appends this stream's pairs (admitted and being verified) for `s2s-list`.
+  void describePairs(std::vector<S2sPairStatus>& out) const;
 
  private:
   using PairKey = std::pair<std::string, std::string>;  // (local, remote)

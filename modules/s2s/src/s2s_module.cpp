@@ -16,6 +16,11 @@ std::unique_ptr<server::Module> makeS2sModule() {
   return std::make_unique<s2s::S2sModule>();
 }
 
+std::vector<S2sPairStatus> s2sPairs(server::Module& s2s) {
+  auto* module = dynamic_cast<s2s::S2sModule*>(&s2s);
+  return module != nullptr ? module->pairs() : std::vector<S2sPairStatus>{};
+}
+
 namespace s2s {
 namespace {
 
@@ -204,6 +209,20 @@ void S2sModule::release(S2sOutSession* session) {
     if (alive.expired()) return;
     outgoing_.erase(id);
   });
+}
+
+std::vector<S2sPairStatus> S2sModule::pairs() const {
+  std::vector<S2sPairStatus> out;
+  auto byId = [](const auto& sessions) {
+    std::vector<std::uint64_t> ids;
+    ids.reserve(sessions.size());
+    for (const auto& entry : sessions) ids.push_back(entry.first);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  for (auto id : byId(incoming_)) incoming_.at(id)->describePairs(out);
+  for (auto id : byId(outgoing_)) outgoing_.at(id)->describePairs(out);
+  return out;
 }
 
 void S2sModule::shutdown() {

@@ -120,6 +120,8 @@ class S2sModule final : public server::Module {
   // Ports of the open s2s listeners (tests listen on port 0).
   [[nodiscard]] std::vector<std::uint16_t> listeningPorts() const;
   [[nodiscard]] std::size_t outgoingCount() const { return outgoing_.size(); }
+  // Every pair on a live stream, incoming first, each group by stream id.
+  [[nodiscard]] std::vector<S2sPairStatus> pairs() const;
 
   // Back-off after a failed attempt: 1 s, doubling, at most this.
   static constexpr std::chrono::seconds kMaxBackoff{300};

@@ -599,4 +599,44 @@ void S2sOutSession::onTimer() {
   armTimer();
 }
 
+void S2sOutSession::describePairs(std::vector<S2sPairStatus>& out) const {
+  const auto now = server_.clock().now();
+  const auto steadyNow = server_.clock().steadyNow();
+  auto secondsSince = [&](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(steadyNow - t).count();
+  };
+  for (const auto& [local, pair] : pairs_) {
+    if (!pair.ready) {
+      out.push_back({local,
+                     remote_,
+                     "out",
+                     "pending",
+                     address(),
+                     {},
+                     {},
+                     {},
+                     id(),
+                     secondsSince(phaseSince_)});
+      continue;
+    }
+    const auto facts = makeFacts(owner_.settings(), local, remote_, address(),
+                                 policy::Direction::outbound, evidence(pair.viaSasl), now);
+    S2sPairStatus status{local,
+                         remote_,
+                         "out",
+                         "ready",
+                         address(),
+                         std::string(policy::toString(facts.level())),
+                         describe(facts),
+                         {},
+                         id(),
+                         secondsSince(pair.since)};
+    if (!pair.refusedHere.empty() || pair.peerAgentOnly) {
+      status.state = "agent-only";
+      status.why = !pair.refusedHere.empty() ? pair.refusedHere : "refused by the peer";
+    }
+    out.push_back(std::move(status));
+  }
+}
+
 }  // namespace keyfed::modules::s2s

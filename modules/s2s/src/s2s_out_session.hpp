@@ -67,6 +67,8 @@ class S2sOutSession final : public server::Session, public S2sStream {
   void verify(VerifyRequest request);
   // The policy changed: re-decide every ready pair.
   void recheck();
+  // Appends this stream's pairs (ready and pending) for `s2s-list`.
+  void describePairs(std::vector<S2sPairStatus>& out) const;
 
  private:
   enum class Phase { resolving, connecting, opening, startingTls, sasl, open };

@@ -106,6 +106,35 @@ TEST_F(S2sLoopback, SecondLocalDomainIsMultiplexedOnTheSameStream) {
   EXPECT_EQ(bob->received[1].attr("from"), "carol@chat.a.test/pc");
   EXPECT_EQ(peerA->module->outgoingCount(), 1U);
   EXPECT_EQ(peerB->module->incomingCount(), 1U);
+
+  // What `keyfedctl s2s list` shows: both pairs, on one stream each way.
+  // (a.test also lists pairs in: b.test opened streams back to verify a.test's dialback
+  // keys, and authenticated its own domain on them.)
+  auto pairsOf = [](const S2sModule& module, std::string_view direction) {
+    auto pairs = module.pairs();
+    std::erase_if(pairs, [&](const S2sPairStatus& p) { return p.direction != direction; });
+    return pairs;
+  };
+  const auto out = pairsOf(*peerA->module, "out");
+  ASSERT_EQ(out.size(), 2U);
+  for (const auto& pair : out) {
+    EXPECT_EQ(pair.direction, "out");
+    EXPECT_EQ(pair.remote, "b.test");
+    EXPECT_EQ(pair.state, "ready");
+    EXPECT_EQ(pair.level, "verified");  // dialback without TLS
+    EXPECT_EQ(pair.address, "127.0.0.1");
+    EXPECT_EQ(pair.stream, out.front().stream);
+  }
+  EXPECT_NE(out[0].local, out[1].local);
+  const auto in = pairsOf(*peerB->module, "in");
+  ASSERT_EQ(in.size(), 2U);
+  for (const auto& pair : in) {
+    EXPECT_EQ(pair.direction, "in");
+    EXPECT_EQ(pair.local, "b.test");
+    EXPECT_EQ(pair.state, "ready");
+    EXPECT_NE(pair.evidence.find("level=verified no-tls"), std::string::npos) << pair.evidence;
+    EXPECT_NE(pair.evidence.find("dialback"), std::string::npos) << pair.evidence;
+  }
 }
 
 TEST_F(S2sLoopback, RevokingAPeerClosesItsLiveStream) {

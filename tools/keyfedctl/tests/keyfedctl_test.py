@@ -329,6 +329,39 @@ class KeyfedctlTest(unittest.TestCase):
         self.assertRefused(result)
         self.assertIn("timed out", result.stderr)
 
+    def test_s2s_list_prints_a_line_per_pair(self):
+        pairs = [
+            {"local": "a.test", "remote": "b.test", "direction": "in", "state": "ready",
+             "address": "127.0.0.2", "level": "trusted", "stream": 1, "seconds": 75,
+             "evidence": "level=trusted tls certificate=valid sasl-external", "why": ""},
+            {"local": "a.test", "remote": "c.test", "direction": "out", "state": "agent-only",
+             "address": "127.0.0.3", "level": "secure", "stream": 2, "seconds": 5,
+             "evidence": "level=secure tls certificate=none accepted(dialback)",
+             "why": "c.test reaches 'secure', 'trusted' is required"},
+            {"local": "a.test", "remote": "d.test", "direction": "out", "state": "pending",
+             "address": "", "level": "", "stream": 3, "seconds": 1, "evidence": "", "why": ""}]
+        fake = self.fake_admin(reply=lambda r: {"ok": True, "result": {"pairs": pairs}})
+        result = self.ctl("s2s", "list")
+        self.assertOk(result)
+        self.assertEqual(result.stdout.splitlines(), [
+            "in   b.test -> a.test  ready  trusted  127.0.0.2  75 s  "
+            "tls certificate=valid sasl-external",
+            "out  a.test -> c.test  agent-only  secure  127.0.0.3  5 s  "
+            "tls certificate=none accepted(dialback)  "
+            "(c.test reaches 'secure', 'trusted' is required)",
+            "out  a.test -> d.test  pending  1 s"])
+        self.assertEqual(fake.requests, [{"command": "s2s-list", "args": {}}])
+        as_json = self.ctl("s2s", "list", "--json")
+        self.assertOk(as_json)
+        self.assertEqual(json.loads(as_json.stdout), {"pairs": pairs})
+
+    def test_s2s_list_without_streams_says_so(self):
+        self.fake_admin(reply=lambda r: {"ok": True, "result": {"pairs": []}})
+        result = self.ctl("s2s", "list")
+        self.assertOk(result)
+        self.assertEqual(result.stdout, "no server-to-server streams\n")
+        self.assertRefused(self.ctl("s2s"), code=2)
+
     def test_admin_passes_command_and_arguments_through(self):
         fake = self.fake_admin(reply=lambda r: {"ok": True, "result": {"echo": r["args"]}})
         result = self.ctl("admin", "agent-status", '{"peer": "partner.test", "verbose": true}')

@@ -4,7 +4,10 @@
 // before its first stanza (docs/federation.md). Its [s2s] section:
 // s2s_config.hpp (the app registers it with the config loader).
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "keyfed/modules/s2s_config.hpp"
 #include "keyfed/server/module.hpp"
@@ -12,5 +15,23 @@
 namespace keyfed::modules {
 
 std::unique_ptr<server::Module> makeS2sModule();
+
+// One domain pair on a live server stream, as the administrator sees it
+// (`keyfedctl s2s list`, docs/admin.md).
+struct S2sPairStatus {
+  std::string local;
+  std::string remote;
+  std::string direction;  // "in" | "out"
+  std::string state;      // "ready" | "agent-only" | "pending"
+  std::string address;    // the peer's IP ("" while an outgoing stream resolves)
+  std::string level;      // the trust-ladder rung the evidence reaches ("" while pending)
+  std::string evidence;   // "level=trusted tls certificate=valid dialback", as the log says it
+  std::string why;        // agent-only: the refusal, ours or the peer's
+  std::uint64_t stream = 0;
+  std::int64_t seconds = 0;  // since the pair became ready, or since the stream's current phase
+};
+
+// The pairs of the module makeS2sModule() made, by stream; empty for another module.
+std::vector<S2sPairStatus> s2sPairs(server::Module& s2s);
 
 }  // namespace keyfed::modules
