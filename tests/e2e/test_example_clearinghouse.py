@@ -67,12 +67,17 @@ class ClearinghouseExample(ExampleCase):
         self.assertIn("c.example has level 2 in ch.example's table v4", refused)
         self.assertTrue(self.send("carol@c.example", "bob@b.example", "hi").startswith(
             "no bounce"))
+        live = self.ctl("a.toml", "s2s", "list")
+        self.assertRegex(live, r"out  a\.example -> b\.example  ready  trusted  127\.0\.50\.3  \d+ s  "
+                               r"tls certificate=valid accepted\(sasl-external\)")
+        self.assertNotIn("c.example  ready", live)
 
         # Step 5: lowering b.example closes a.example's live stream to it.
         self.ctl("ch.toml", "clearinghouse", "set", "b.example", "2")
         wait_for_log(members["a"], "127.0.50.3: closing with policy-violation", timeout=5)
         lowered = self.send("alice@a.example", "bob@b.example", "after lowering")
         self.assertIn("b.example has level 2 in ch.example's table v5", lowered)
+        self.assertNotIn("b.example  ready", self.ctl("a.toml", "s2s", "list"))
 
         # Step 6: both sides audited it.
         self.assertEqual(len(self.ctl("ch.toml", "audit", "--event", "clearinghouse-set")
