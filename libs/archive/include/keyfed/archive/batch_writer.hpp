@@ -30,9 +30,9 @@ namespace keyfed::archive {
 class BatchWriter {
  public:
   struct Options {
-    std::size_t batchSize = 512;
+    std::size_t batchSize = 4096;  // [mam]'s defaults (docs/mam.md)
     std::chrono::milliseconds delay{50};
-    std::size_t lagLimit = 4096;             // records waiting before enqueue() waits; 0: never
+    std::size_t lagLimit = 32768;            // records waiting before enqueue() waits; 0: never
     std::chrono::milliseconds lagWait{250};  // the longest one enqueue() waits
     std::size_t capacity = 100000;           // records waiting: past it, refused
     std::chrono::hours retention{0};         // 0: keep forever
