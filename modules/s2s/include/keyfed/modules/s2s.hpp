@@ -28,7 +28,9 @@ struct S2sPairStatus {
   std::string evidence;   // "level=trusted tls certificate=valid dialback", as the log says it
   std::string why;        // agent-only: the refusal, ours or the peer's
   std::uint64_t stream = 0;
-  std::int64_t seconds = 0;  // since the pair became ready, or since the stream's current phase
+  // Age: in, since the stream connected; out, since the pair became ready
+  // (pending: since the stream's current step).
+  std::int64_t seconds = 0;
 };
 
 // The pairs of the module makeS2sModule() made, by stream; empty for another module.
